@@ -1,0 +1,43 @@
+# The README's two commands: `make demo` and `make test`. Both set up .venv from the lock file first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export DO_NOT_TRACK := 1
+export GX_ANALYTICS_ENABLED := false
+export PREFECT_HOME := $(CURDIR)/var/prefect-home
+
+.PHONY: setup demo test lint format lock bench clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q uv==0.13.8
+	$(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python --no-deps -e .
+	touch $(STAMP)
+
+demo: setup
+	$(BIN)/clustercert demo --out var/demo
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+lock:
+	$(BIN)/uv pip compile requirements.in -o requirements.lock --python $(BIN)/python
+
+bench: setup
+	$(BIN)/python -m bench.campaign --scale provincial
+
+clean:
+	rm -rf var .pytest_cache
