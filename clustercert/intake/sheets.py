@@ -1,0 +1,188 @@
+"""Raw sheets → the contract's tables: match sheets and headers by label or key, normalise cells.
+
+A missing sheet or column is an error and is left out of the tables (the `Issue` is the report; no
+column is invented). Unknown sheets, columns and fields are warnings and are not read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+from openpyxl.utils import get_column_letter
+
+from clustercert.contract import KEY_VALUE_HEADERS, Column, Sheet, Workbook
+from clustercert.intake.normalise import header_form, normalise
+from clustercert.intake.raw import WARNING, Problem, RawSheet, is_blank
+from clustercert.submission import ROW
+
+# Sheets that a workbook may carry besides the contract's, without a warning (the template's guide).
+INSTRUCTIONS_SHEET = "填表说明"
+IGNORED_SHEETS = (INSTRUCTIONS_SHEET,)
+_FIELD_FORMS = {header_form(n) for n in KEY_VALUE_HEADERS[0]}
+_VALUE_FORMS = {header_form(n) for n in KEY_VALUE_HEADERS[1]}
+
+
+def _lookup(items: Iterable[Sheet | Column]) -> dict[str, Sheet | Column]:
+    found: dict[str, Sheet | Column] = {}
+    for item in items:
+        found.setdefault(header_form(item.label), item)
+        found.setdefault(header_form(item.key), item)
+    return found
+
+
+def empty_frame(sheet: Sheet, keys: Iterable[str] | None = None) -> pd.DataFrame:
+    keys = sheet.keys if keys is None else list(keys)
+    frame = pd.DataFrame({k: pd.Series([], dtype=str) for k in keys})
+    frame[ROW] = pd.Series([], dtype="int64")
+    return frame
+
+
+def _frame(data: dict[str, list[str]], rows: list[int]) -> pd.DataFrame:
+    frame = pd.DataFrame({k: pd.Series(v, dtype=str) for k, v in data.items()})
+    frame[ROW] = pd.Series(rows, dtype="int64")
+    return frame
+
+
+def _letter(index: int) -> str:
+    return get_column_letter(index + 1)
+
+
+def table_frame(sheet: Sheet, raw: RawSheet) -> tuple[pd.DataFrame, list[Problem]]:
+    """A list sheet: header row = first non-empty row; one frame row per non-empty data row."""
+    label = sheet.label
+    if not raw.rows and raw.implicit_header:  # e.g. an empty JSON array: no records, no columns to check
+        return empty_frame(sheet), []
+    if not raw.rows:
+        msg = f"工作表“{label}”没有表头行，请按模板保留第一行表头（即使没有数据）"
+        return empty_frame(sheet, ()), [Problem("intake.missing_header", msg, sheet=label)]
+    header_row, header = raw.rows[0]
+    body = raw.rows[1:]
+    lookup = _lookup(sheet.columns)
+    positions: dict[str, int] = {}
+    problems: list[Problem] = []
+    for index, cell in enumerate(header):
+        form = header_form(cell)
+        col = lookup.get(form)
+        where = f"第 {_letter(index)} 列"
+        if not form:
+            if any(index < len(cells) and not is_blank(cells[index]) for _, cells in body):
+                msg = f"{where}没有表头但填有内容，该列未读取；请删除该列或补充模板中的表头"
+                problems.append(Problem("intake.unknown_column", msg, WARNING, label, header_row, where))
+        elif col is None:
+            msg = f"列“{cell}”（{where}）不属于模板，其内容未读取；请检查表头是否与模板一致"
+            problems.append(
+                Problem("intake.unknown_column", msg, WARNING, label, header_row, str(cell).strip())
+            )
+        elif col.key in positions:
+            first = _letter(positions[col.key])
+            msg = f"列“{col.label}”出现了两次（第 {first} 列和{where}），只读取了第一列；请删除重复的列"
+            problems.append(
+                Problem("intake.duplicate_column", msg, sheet=label, row=header_row, column=col.label)
+            )
+        else:
+            positions[col.key] = index
+    for col in sheet.columns:
+        if col.key not in positions:
+            msg = f"工作表“{label}”缺少列“{col.label}”，请按模板补充该列（即使不填内容也须保留表头）"
+            problems.append(
+                Problem("intake.missing_column", msg, sheet=label, row=header_row, column=col.label)
+            )
+
+    present = [(c.key, positions[c.key], c.kind) for c in sheet.columns if c.key in positions]
+    data: dict[str, list[str]] = {key: [] for key, _, _ in present}
+    columns = [data[key] for key, _, _ in present]
+    rows: list[int] = []
+    for number, cells in body:
+        width = len(cells)
+        values = [normalise(cells[i], kind) if i < width else "" for _, i, kind in present]
+        if not any(values) and all(is_blank(v) for v in cells):
+            continue
+        for column, value in zip(columns, values, strict=True):
+            column.append(value)
+        rows.append(number)
+    return _frame(data, rows), problems
+
+
+def key_value_frame(sheet: Sheet, raw: RawSheet) -> tuple[pd.DataFrame, dict[str, int], list[Problem]]:
+    """A 字段/内容 sheet → a one-row frame of the fields found, and each field's source row."""
+    label = sheet.label
+    headers = "“字段”和“内容”"
+    if not raw.rows:
+        msg = f"工作表“{label}”为空，应有两列表头{headers}并逐行填写各字段，请按模板填写"
+        return empty_frame(sheet, ()), {}, [Problem("intake.missing_header", msg, sheet=label)]
+    header_row, header = raw.rows[0]
+    forms = [header_form(c) for c in header]
+    field_at = next((i for i, f in enumerate(forms) if f in _FIELD_FORMS), None)
+    value_at = next((i for i, f in enumerate(forms) if f in _VALUE_FORMS), None)
+    if field_at is None or value_at is None:
+        missing = KEY_VALUE_HEADERS[0][0] if field_at is None else KEY_VALUE_HEADERS[1][0]
+        msg = f"工作表“{label}”第一行应为两列表头{headers}，请按模板填写（第一列字段名，第二列内容）"
+        problem = Problem("intake.missing_column", msg, sheet=label, row=header_row, column=missing)
+        return empty_frame(sheet, ()), {}, [problem]
+
+    lookup = _lookup(sheet.columns)
+    values: dict[str, str] = {}
+    field_rows: dict[str, int] = {}
+    problems: list[Problem] = []
+    for number, cells in raw.rows[1:]:
+        width = len(cells)
+        name = cells[field_at] if field_at < width else None
+        value = cells[value_at] if value_at < width else None
+        col = lookup.get(header_form(name))
+        if is_blank(name):
+            if not is_blank(value):
+                msg = f"第 {number} 行填有内容但没有字段名，已忽略；请在第一列填写模板中的字段名"
+                problems.append(Problem("intake.unknown_field", msg, WARNING, label, number))
+        elif col is None:
+            msg = f"字段“{str(name).strip()}”不属于模板，已忽略；请检查字段名是否与模板一致"
+            problems.append(Problem("intake.unknown_field", msg, WARNING, label, number, str(name).strip()))
+        elif col.key in field_rows:
+            msg = f"字段“{col.label}”填写了两次（第 {field_rows[col.key]} 行和第 {number} 行），只读取了第一次；请删除重复的行"
+            problems.append(Problem("intake.duplicate_field", msg, sheet=label, row=number, column=col.label))
+        else:
+            values[col.key] = normalise(value, col.kind)
+            field_rows[col.key] = number
+    for col in sheet.columns:
+        if col.key not in field_rows:
+            msg = f"工作表“{label}”缺少字段“{col.label}”，请按模板补充该行（不适用时内容可留空）"
+            problems.append(Problem("intake.missing_field", msg, sheet=label, column=col.label))
+    data = {c.key: [values[c.key]] for c in sheet.columns if c.key in values}
+    return _frame(data, [header_row]), field_rows, problems
+
+
+def assemble(
+    raws: list[RawSheet], workbook: Workbook
+) -> tuple[dict[str, pd.DataFrame], dict[str, dict[str, int]], list[Problem]]:
+    """Match the raw sheets to `workbook`'s sheets and build every table; report what does not fit."""
+    lookup = _lookup(workbook.sheets)
+    ignored = {header_form(n) for n in IGNORED_SHEETS}
+    found: dict[str, RawSheet] = {}
+    problems: list[Problem] = []
+    for raw in raws:
+        sheet = lookup.get(header_form(raw.name))
+        if sheet is None:
+            if raw.rows and not raw.failed and header_form(raw.name) not in ignored:
+                msg = f"工作表“{raw.name}”不属于{workbook.label}模板，其内容未读取；请将数据移到模板中对应的工作表"
+                problems.append(Problem("intake.unknown_sheet", msg, WARNING, raw.name))
+        elif sheet.key in found:
+            msg = f"工作表“{sheet.label}”出现了两次（“{found[sheet.key].name}”和“{raw.name}”），只读取了第一个；请删除多余的工作表"
+            problems.append(Problem("intake.duplicate_sheet", msg, sheet=sheet.label))
+        else:
+            found[sheet.key] = raw
+    tables: dict[str, pd.DataFrame] = {}
+    field_rows: dict[str, dict[str, int]] = {}
+    for sheet in workbook.sheets:
+        raw = found.get(sheet.key)
+        if raw is not None and raw.failed:
+            continue
+        if raw is None:
+            msg = f"缺少工作表“{sheet.label}”，请按模板补充该工作表（即使没有数据也须保留表头）"
+            problems.append(Problem("intake.missing_sheet", msg, sheet=sheet.label))
+        elif sheet.key_value:
+            tables[sheet.key], field_rows[sheet.key], found_problems = key_value_frame(sheet, raw)
+            problems.extend(found_problems)
+        else:
+            tables[sheet.key], found_problems = table_frame(sheet, raw)
+            problems.extend(found_problems)
+    return tables, field_rows, problems

@@ -1,0 +1,128 @@
+"""Art. 14 — the national recommendation (择优推荐申报国家级中小企业特色产业集群).
+
+Certified clusters — not revoked, valid_until ≥ as_of — are evaluated by the rule engine with the
+national 2022 policy. Only thresholds confirmed from the national text are enforced; the engine marks
+the others `not_evaluated`, and a criterion so marked can never fail a cluster here (if the engine
+ever listed one as failed, that is a bug and stops the run). Eligible clusters are ranked by score
+desc, latest total_output desc, certificate_id asc; ineligible ones follow, unranked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from clustercert.lifecycle import Status
+from clustercert.management.calendar_months import shanghai_date
+from clustercert.management.tables import active_certificates, output_frame, records, text, to_decimal
+from clustercert.submission import ClusterData
+
+ARTICLE = "14"
+NOT_EVALUATED = "not_evaluated"
+NATIONAL_COLUMNS = [
+    "certificate_id",
+    "eligible",
+    "failed_criteria",
+    "score",
+    "rank",
+    "article",
+    "not_evaluated",
+    "latest_total_output",
+]
+
+Evaluate = Callable[[ClusterData, Any, date], Any]  # rules.evaluate(data, policy, as_of) -> Evaluation
+
+
+def certified_ids(certificates: pd.DataFrame, as_of: date) -> set[str]:
+    """Certificates in force on as_of: not revoked, not marked expired, valid_until not passed."""
+    ids = set()
+    for rec in records(active_certificates(certificates)):
+        valid_until = shanghai_date(rec.get("valid_until"))
+        if text(rec.get("status")) == Status.EXPIRED:
+            continue
+        if valid_until is None or valid_until >= as_of:
+            ids.add(text(rec["certificate_id"]))
+    return ids
+
+
+def latest_total_output(data: ClusterData) -> Decimal | None:
+    annual = data.annual
+    if annual is None or annual.empty or "total_output" not in annual.columns:
+        return None
+    latest = annual.dropna(subset=["total_output"]).sort_values("year")
+    return None if latest.empty else to_decimal(latest.iloc[-1]["total_output"])
+
+
+def _ids(value: Any) -> list[str]:
+    """Criterion ids from a list or a `;`-joined string."""
+    if isinstance(value, str):
+        items = value.split(";")
+    else:
+        items = [] if value is None else list(value)
+    return sorted({str(i).strip() for i in items if str(i).strip()})
+
+
+def _not_evaluated(evaluation: Any) -> list[str]:
+    return sorted(
+        str(c.criterion_id)
+        for c in getattr(evaluation, "criteria", []) or []
+        if str(c.result) == NOT_EVALUATED
+    )
+
+
+def recommend_national(
+    clusters: Sequence[tuple[str, ClusterData]],
+    policy_national: Any,
+    as_of: date,
+    *,
+    certificates: pd.DataFrame,
+    evaluate: Evaluate | None = None,
+) -> pd.DataFrame:
+    """`national_recommendation.csv` rows for the certified clusters among `clusters`.
+
+    `clusters` pairs each certificate with its latest typed data (the certified or reviewed
+    submission); `evaluate` defaults to `clustercert.rules.evaluate`.
+    """
+    if evaluate is None:
+        from clustercert.rules import evaluate
+    in_force = certified_ids(certificates, as_of)
+    rows = []
+    for certificate_id, data in clusters:
+        if certificate_id not in in_force:
+            continue
+        evaluation = evaluate(data, policy_national, as_of)
+        unconfirmed = _not_evaluated(evaluation)
+        failed = _ids(evaluation.failed_criteria)
+        wrongly_failed = sorted(set(failed) & set(unconfirmed))
+        if wrongly_failed:
+            raise ValueError(f"{certificate_id}: unconfirmed criteria reported as failed: {wrongly_failed}")
+        score = getattr(getattr(evaluation, "score", None), "total", None)
+        output = getattr(evaluation, "latest_total_output", None)
+        output = latest_total_output(data) if output is None else output
+        rows.append(
+            {
+                "certificate_id": certificate_id,
+                "eligible": bool(evaluation.eligible),
+                "failed_criteria": ";".join(failed),
+                "score": None if score is None else float(score),
+                "article": ARTICLE,
+                "not_evaluated": ";".join(unconfirmed),
+                "latest_total_output": None if output is None else float(output),
+            }
+        )
+
+    def order(row: dict[str, Any]) -> tuple:
+        score = row["score"] if row["score"] is not None else float("-inf")
+        output = row["latest_total_output"] if row["latest_total_output"] is not None else float("-inf")
+        return (not row["eligible"], -score, -output, row["certificate_id"])
+
+    rows.sort(key=order)
+    for rank, row in enumerate((r for r in rows if r["eligible"]), start=1):
+        row["rank"] = rank
+    frame = output_frame(rows, NATIONAL_COLUMNS)
+    frame["rank"] = frame["rank"].astype("Int64")
+    return frame

@@ -1,0 +1,352 @@
+"""The unit of work every registry write goes through: status moves, audited fact changes, reads.
+
+`Transaction` (store.py) is this core plus the campaign and dynamic-management writes. One
+transaction is one stage of a flow: everything it wrote commits together or not at all. Every status
+move is checked by `clustercert.lifecycle` and written to the audit log in the same transaction;
+nothing here updates or deletes an audit entry.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from clustercert.lifecycle import ARTICLES, EntityKind, Status, check_transition, is_settled
+from clustercert.reference import county
+from clustercert.registry.models import (
+    TABLES,
+    AuditEntry,
+    Campaign,
+    Certification,
+    ChangeFiling,
+    Cluster,
+    Evaluation,
+    MonitoringReport,
+    RevocationProposal,
+    Submission,
+)
+
+K = EntityKind
+
+
+class RegistryError(Exception):
+    """A request the registry cannot honour; always a bug or a contradiction, never bad county data."""
+
+
+class NotFound(RegistryError, LookupError):
+    pass
+
+
+class Conflict(RegistryError):
+    """The input contradicts what is already recorded (a certificate id reused, a decision reversed)."""
+
+
+def cluster_key(county_code: str | None, cluster_name: str | None) -> str | None:
+    """A cluster's identity: its Heilongjiang county and its name, normalised.
+
+    NFKC folds full-width characters, whitespace is dropped and Latin letters case-folded, so
+    "尚志市 冰雪 产业集群" and "尚志市冰雪产业集群" are the same cluster. None when either part is
+    missing or the county is not a Heilongjiang county (such a submission is invalid anyway).
+    """
+    if not county_code or not cluster_name or county(county_code) is None:
+        return None
+    name = "".join(unicodedata.normalize("NFKC", cluster_name).split()).casefold()
+    return f"{county_code}/{name}" if name else None
+
+
+def jsonable(value: Any) -> Any:
+    """A canonical JSON value: decimals as text (exact), dates as ISO text, tuples as lists."""
+
+    def default(obj: Any) -> Any:
+        if isinstance(obj, Decimal):
+            return str(obj)
+        if isinstance(obj, date | datetime):
+            return obj.isoformat()
+        if isinstance(obj, set | frozenset):
+            return sorted(obj)
+        if hasattr(obj, "item"):  # numpy scalar
+            return obj.item()
+        raise TypeError(f"not JSON-serialisable: {type(obj).__name__}")
+
+    return json.loads(json.dumps(value, default=default, ensure_ascii=False, sort_keys=True))
+
+
+def as_utc(value: datetime | str | None) -> datetime | None:
+    """An aware UTC instant from a datetime or ISO 8601 text (naive means UTC, as intake writes it)."""
+    if value is None:
+        return None
+    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+_STATUS_ROWS: dict[EntityKind, type[Submission] | type[Certification]] = {
+    K.SUBMISSION: Submission,
+    K.CERTIFICATION: Certification,
+}
+
+# Moves that carry more than a status: they go through the method that records the rest.
+_MANAGED: dict[tuple[EntityKind, Status], str] = {
+    (K.SUBMISSION, Status.CERTIFIED): "certify",
+    (K.SUBMISSION, Status.SUPERSEDED): "record_submission",
+    (K.CERTIFICATION, Status.RENEWED): "extend_validity",
+    (K.CERTIFICATION, Status.REVOCATION_PROPOSED): "record_revocation_proposal",
+    (K.CERTIFICATION, Status.CLEARED): "decide_revocation",
+}
+
+
+class TransactionCore:
+    def __init__(
+        self,
+        session: Session,
+        *,
+        clock: Callable[[], datetime],
+        flow_run_id: str | None = None,
+        actor: str = "clustercert",
+    ) -> None:
+        self.session = session
+        self.clock = clock
+        self.flow_run_id = flow_run_id
+        self.actor = actor
+
+    # -- audit -------------------------------------------------------------------------------
+    def _audit(
+        self,
+        kind: EntityKind,
+        entity_id: str,
+        *,
+        reason: str,
+        article: str,
+        from_status: str | None = None,
+        to_status: str | None = None,
+        field: str | None = None,
+        old_value: Any = None,
+        new_value: Any = None,
+        flow_run_id: str | None = None,
+    ) -> AuditEntry:
+        entry = AuditEntry(
+            at=self.clock(),
+            entity_kind=str(kind),
+            entity_id=str(entity_id),
+            from_status=None if from_status is None else str(from_status),
+            to_status=None if to_status is None else str(to_status),
+            field=field,
+            old_value=None if old_value is None else str(old_value),
+            new_value=None if new_value is None else str(new_value),
+            reason=reason,
+            article=article,
+            flow_run_id=flow_run_id or self.flow_run_id,
+            actor=self.actor,
+        )
+        self.session.add(entry)
+        return entry
+
+    def _set_field(
+        self, kind: EntityKind, entity_id: str, row: Any, field: str, value: Any, *, reason: str, article: str
+    ) -> bool:
+        """Change one fact of a row, with an audit entry; False (and nothing written) if unchanged."""
+        old = getattr(row, field)
+        if old == value:
+            return False
+        setattr(row, field, value)
+        if hasattr(row, "updated_at"):
+            row.updated_at = self.clock()
+        self._audit(
+            kind, entity_id, field=field, old_value=old, new_value=value, reason=reason, article=article
+        )
+        return True
+
+    # -- status ------------------------------------------------------------------------------
+    def transition(
+        self,
+        entity_kind: EntityKind | str,
+        entity_id: str,
+        to_status: Status | str,
+        *,
+        reason: str,
+        article: str | None = None,
+        flow_run_id: str | None = None,
+    ) -> bool:
+        """Move a submission or certificate to `to_status`, audited; False when already there or past.
+
+        `article` defaults to the one the lifecycle names for the target status; `flow_run_id` to the
+        transaction's. Raises `IllegalTransition` for a move the lifecycle forbids, and `RegistryError`
+        for a move that needs more than a status (use the method named in the message).
+        """
+        kind, target = EntityKind(entity_kind), Status(to_status)
+        if (kind, target) in _MANAGED:
+            raise RegistryError(
+                f"{kind} → {target} is recorded by {_MANAGED[kind, target]}(), not transition()"
+            )
+        return self._move(kind, entity_id, target, reason=reason, article=article, flow_run_id=flow_run_id)
+
+    def _move(
+        self,
+        kind: EntityKind,
+        entity_id: str,
+        target: Status,
+        *,
+        reason: str,
+        article: str | None,
+        flow_run_id: str | None = None,
+    ) -> bool:
+        row = self._status_row(kind, entity_id)
+        if is_settled(row.status, target, kind):
+            return False
+        check_transition(row.status, target, kind)
+        self._audit(
+            kind,
+            entity_id,
+            from_status=row.status,
+            to_status=target,
+            reason=reason,
+            article=article or ARTICLES[target],
+            flow_run_id=flow_run_id,
+        )
+        row.status = str(target)
+        row.updated_at = self.clock()
+        return True
+
+    def _status_row(self, kind: EntityKind, entity_id: str) -> Submission | Certification:
+        model = _STATUS_ROWS.get(kind)
+        if model is None:
+            raise RegistryError(f"{kind} has no status")
+        row = self.session.get(model, entity_id)
+        if row is None:
+            raise NotFound(f"no {kind} {entity_id!r}")
+        return row
+
+    def _require(self, model: type, key: Any) -> Any:
+        row = self.session.get(model, key)
+        if row is None:
+            raise NotFound(f"no {model.__tablename__} row {key!r}")
+        return row
+
+    # -- reads (deterministic order: every list is sorted by its natural key) -------------------
+    def campaign(self, year: int) -> Campaign | None:
+        return self.session.get(Campaign, year)
+
+    def submission(self, submission_id: str) -> Submission | None:
+        return self.session.get(Submission, submission_id)
+
+    def submissions(
+        self,
+        year: int,
+        *,
+        status: Status | str | Iterable[str] | None = None,
+        include_superseded: bool = True,
+    ) -> list[Submission]:
+        query = sa.select(Submission).where(Submission.campaign_year == year)
+        if not include_superseded:
+            query = query.where(Submission.status != Status.SUPERSEDED)
+        query = _filter_status(query, Submission.status, status)
+        return list(self.session.scalars(query.order_by(Submission.submission_id)))
+
+    def current_submissions(self, year: int) -> list[Submission]:
+        """The campaign's submissions that count: every one but those a corrected file replaced."""
+        return self.submissions(year, include_superseded=False)
+
+    def evaluation(self, submission_id: str, policy_name: str) -> Evaluation | None:
+        query = sa.select(Evaluation).where(
+            Evaluation.submission_id == submission_id, Evaluation.policy_name == policy_name
+        )
+        return self.session.scalars(query).one_or_none()
+
+    def evaluations(self, year: int | None = None, *, policy_name: str | None = None) -> list[Evaluation]:
+        query = sa.select(Evaluation).join(Submission)
+        if year is not None:
+            query = query.where(Submission.campaign_year == year)
+        if policy_name is not None:
+            query = query.where(Evaluation.policy_name == policy_name)
+        return list(self.session.scalars(query.order_by(Evaluation.submission_id, Evaluation.policy_name)))
+
+    def cluster(self, key: str) -> Cluster | None:
+        return self.session.get(Cluster, key)
+
+    def clusters(self) -> list[Cluster]:
+        return list(self.session.scalars(sa.select(Cluster).order_by(Cluster.cluster_key)))
+
+    def certification(self, certificate_id: str) -> Certification | None:
+        return self.session.get(Certification, certificate_id)
+
+    def certification_for(self, submission_id: str) -> Certification | None:
+        query = sa.select(Certification).where(Certification.submission_id == submission_id)
+        return self.session.scalars(query).one_or_none()
+
+    def certifications(
+        self, as_of: date | None = None, status: Status | str | Iterable[str] | None = None
+    ) -> list[Certification]:
+        """Certificates issued on or before `as_of` (all when None), optionally of given statuses."""
+        query = sa.select(Certification)
+        if as_of is not None:
+            query = query.where(Certification.certified_on <= as_of)
+        query = _filter_status(query, Certification.status, status)
+        return list(self.session.scalars(query.order_by(Certification.certificate_id)))
+
+    def monitoring_reports(
+        self, report_year: int | None = None, *, certificate_id: str | None = None
+    ) -> list[MonitoringReport]:
+        query = sa.select(MonitoringReport)
+        if report_year is not None:
+            query = query.where(MonitoringReport.report_year == report_year)
+        if certificate_id is not None:
+            query = query.where(MonitoringReport.certificate_id == certificate_id)
+        order = (MonitoringReport.report_year, MonitoringReport.certificate_id)
+        return list(self.session.scalars(query.order_by(*order)))
+
+    def change_filings(self, certificate_id: str | None = None) -> list[ChangeFiling]:
+        query = sa.select(ChangeFiling)
+        if certificate_id is not None:
+            query = query.where(ChangeFiling.certificate_id == certificate_id)
+        order = (
+            ChangeFiling.certificate_id,
+            ChangeFiling.changed_on,
+            ChangeFiling.change_type,
+            ChangeFiling.id,
+        )
+        return list(self.session.scalars(query.order_by(*order)))
+
+    def revocation_proposals(
+        self, certificate_id: str | None = None, *, decision: str | Iterable[str] | None = None
+    ) -> list[RevocationProposal]:
+        query = sa.select(RevocationProposal)
+        if certificate_id is not None:
+            query = query.where(RevocationProposal.certificate_id == certificate_id)
+        query = _filter_status(query, RevocationProposal.decision, decision)
+        order = (
+            RevocationProposal.certificate_id,
+            RevocationProposal.ground,
+            RevocationProposal.evidence_key,
+        )
+        return list(self.session.scalars(query.order_by(*order)))
+
+    def audit(
+        self, entity_id: str | None = None, *, entity_kind: EntityKind | str | None = None
+    ) -> list[AuditEntry]:
+        """History in the order it was written (ids only grow)."""
+        query = sa.select(AuditEntry)
+        if entity_id is not None:
+            query = query.where(AuditEntry.entity_id == str(entity_id))
+        if entity_kind is not None:
+            query = query.where(AuditEntry.entity_kind == str(entity_kind))
+        return list(self.session.scalars(query.order_by(AuditEntry.id)))
+
+    def row_counts(self) -> dict[str, int]:
+        """Rows per table: what an idempotent re-run must leave unchanged."""
+        return {
+            table.name: self.session.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+            for table in TABLES
+        }
+
+
+def _filter_status(query: sa.Select, column: Any, status: str | Iterable[str] | None) -> sa.Select:
+    if status is None:
+        return query
+    wanted: Sequence[str] = [status] if isinstance(status, str) else [str(s) for s in status]
+    return query.where(column.in_(wanted))

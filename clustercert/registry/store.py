@@ -1,0 +1,188 @@
+"""The registry: where the campaign and dynamic management keep what they decided.
+
+    registry = Registry.open()  # CLUSTERCERT_DB_URL, else sqlite:///var/clustercert.db
+    with registry.transaction(flow_run_id=run_id) as tx:  # one stage = one transaction
+        tx.record_submission(...)
+        tx.transition(EntityKind.SUBMISSION, sid, Status.RECOMMENDED, reason="…", article="第九条")
+
+Opening a registry migrates it to the newest schema (Alembic, from the installed package). Reads are
+available on the registry itself (each in its own short transaction); writes only inside
+`transaction()`, so a stage's writes commit or roll back together.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import sessionmaker
+
+from clustercert.lifecycle import EntityKind, Status, utc_now
+from clustercert.registry import migrate
+from clustercert.registry.campaign import CampaignWrites
+from clustercert.registry.certify import CertificationWrites
+from clustercert.registry.dynamic import DynamicWrites
+from clustercert.registry.models import (
+    AuditEntry,
+    Campaign,
+    Certification,
+    ChangeFiling,
+    Cluster,
+    Evaluation,
+    MonitoringReport,
+    RevocationProposal,
+    Submission,
+)
+
+DEFAULT_URL = "sqlite:///var/clustercert.db"  # relative to the working directory
+URL_ENV = "CLUSTERCERT_DB_URL"
+
+
+class Transaction(CampaignWrites, CertificationWrites, DynamicWrites):
+    """One unit of work: every write method of the registry, and the reads, on one session."""
+
+
+def resolve_url(url: str | None = None) -> str:
+    """An explicit URL, else $CLUSTERCERT_DB_URL, else the SQLite file under ./var/."""
+    return url or os.environ.get(URL_ENV) or DEFAULT_URL
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # let SQLAlchemy's "begin" below open transactions
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")  # SQLite ignores foreign keys unless asked
+    cursor.execute("PRAGMA busy_timeout=30000")  # parallel tasks wait for the writer instead of failing
+    cursor.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    # Take the write lock up front: two deferred transactions that both read and then write would
+    # deadlock, and SQLite resolves that by failing one at once (busy_timeout does not help).
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_registry_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return sa.create_engine(url, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url)
+    sa.event.listen(engine, "connect", _sqlite_connect)
+    sa.event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+class Registry:
+    def __init__(self, engine: Engine, *, clock: Callable[[], datetime] = utc_now) -> None:
+        self.engine = engine
+        self.clock = clock
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(
+        cls, url: str | None = None, *, clock: Callable[[], datetime] = utc_now, upgrade: bool = True
+    ) -> Registry:
+        """Connect and bring the schema to the newest migration (`alembic upgrade head`)."""
+        engine = create_registry_engine(resolve_url(url))
+        if upgrade:
+            migrate.upgrade(engine)
+        return cls(engine, clock=clock)
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Registry:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(
+        self, *, flow_run_id: str | None = None, actor: str = "clustercert"
+    ) -> Iterator[Transaction]:
+        """All writes inside commit together when the block ends, or none if it raises.
+
+        `flow_run_id` and `actor` are stamped on every audit entry the block writes.
+        """
+        session = self._sessions()
+        try:
+            yield Transaction(session, clock=self.clock, flow_run_id=flow_run_id, actor=actor)
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    # -- reads, each in its own transaction; rows come back detached (plain snapshots) ---------------
+    def campaign(self, year: int) -> Campaign | None:
+        with self.transaction() as tx:
+            return tx.campaign(year)
+
+    def submission(self, submission_id: str) -> Submission | None:
+        with self.transaction() as tx:
+            return tx.submission(submission_id)
+
+    def submissions(self, year: int, *, status: str | Iterable[str] | None = None) -> list[Submission]:
+        with self.transaction() as tx:
+            return tx.submissions(year, status=status)
+
+    def current_submissions(self, year: int) -> list[Submission]:
+        with self.transaction() as tx:
+            return tx.current_submissions(year)
+
+    def evaluations(self, year: int | None = None, *, policy_name: str | None = None) -> list[Evaluation]:
+        with self.transaction() as tx:
+            return tx.evaluations(year, policy_name=policy_name)
+
+    def cluster(self, key: str) -> Cluster | None:
+        with self.transaction() as tx:
+            return tx.cluster(key)
+
+    def certification(self, certificate_id: str) -> Certification | None:
+        with self.transaction() as tx:
+            return tx.certification(certificate_id)
+
+    def certifications(
+        self, as_of: date | None = None, status: Status | str | Iterable[str] | None = None
+    ) -> list[Certification]:
+        with self.transaction() as tx:
+            return tx.certifications(as_of, status)
+
+    def monitoring_reports(
+        self, report_year: int | None = None, *, certificate_id: str | None = None
+    ) -> list[MonitoringReport]:
+        with self.transaction() as tx:
+            return tx.monitoring_reports(report_year, certificate_id=certificate_id)
+
+    def change_filings(self, certificate_id: str | None = None) -> list[ChangeFiling]:
+        with self.transaction() as tx:
+            return tx.change_filings(certificate_id)
+
+    def revocation_proposals(
+        self, certificate_id: str | None = None, *, decision: str | Iterable[str] | None = None
+    ) -> list[RevocationProposal]:
+        with self.transaction() as tx:
+            return tx.revocation_proposals(certificate_id, decision=decision)
+
+    def audit(
+        self, entity_id: str | None = None, *, entity_kind: EntityKind | str | None = None
+    ) -> list[AuditEntry]:
+        with self.transaction() as tx:
+            return tx.audit(entity_id, entity_kind=entity_kind)
+
+    def row_counts(self) -> dict[str, int]:
+        with self.transaction() as tx:
+            return tx.row_counts()

@@ -1,0 +1,334 @@
+"""Campaign lists: prefecture recommendation lists, the ranking, the public notice and the certified list.
+
+The public notice and the certified list are published, so they are built from an allow-list of
+columns and checked for personal data before anything is written (SPEC §6: contact names and phone
+numbers never appear in public outputs).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from clustercert.contract import PRIVATE_FIELDS
+from clustercert.reports.labels import truthy
+from clustercert.reports.render import (
+    PAGE_FILES,
+    Cell,
+    Table,
+    bool_cell,
+    campaign_subtitle,
+    cell,
+    evaluation_relpath,
+    fmt,
+    fmt_number,
+    is_blank,
+    place,
+    prefecture_name,
+    prefecture_relpath,
+    relative_href,
+    split_ids,
+    to_number,
+    write_page,
+)
+from clustercert.reports.xlsx import write_rows_xlsx
+
+# What a published list may show, and nothing else.
+PUBLIC_NOTICE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("seq", "序号"),
+    ("cluster_name", "集群名称"),
+    ("prefecture_name", "所在市（地）"),
+    ("county_name", "所在县（市、区）"),
+    ("leading_industry", "主导产业"),
+    ("operator_name", "运营管理机构"),
+)
+CERTIFIED_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("seq", "序号"),
+    ("certificate_id", "认定编号"),
+    ("cluster_name", "集群名称"),
+    ("prefecture_name", "所在市（地）"),
+    ("county_name", "所在县（市、区）"),
+    ("leading_industry", "主导产业"),
+    ("operator_name", "运营管理机构"),
+    ("certified_on", "认定日期"),
+    ("valid_until", "有效期至"),
+)
+PREFECTURE_LIST_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("seq", "序号"),
+    ("submission_id", "申报编号"),
+    ("cluster_name", "集群名称"),
+    ("county_name", "所在县（市、区）"),
+    ("leading_industry", "主导产业"),
+    ("operator_name", "运营管理机构"),
+    ("score", "得分"),
+    ("eligible", "符合认定条件"),
+    ("spot_check", "实地抽查"),
+    ("recommended", "是否推荐"),
+    ("note", "说明"),
+)
+
+# A mainland mobile or landline number (optionally +86, split by spaces or dashes), or any run of
+# seven or more digits: never part of a cluster's or an operator's name.
+_PHONE_LIKE = re.compile(
+    r"(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)"
+    r"|(?<!\d)0\d{2,3}[\s-]?\d{3,4}[\s-]?\d{4}(?!\d)"
+    r"|\d{7,}"
+)
+# Structured columns (numbers, ids, dates) are not free text and are not scanned for phone numbers.
+_STRUCTURED = frozenset({"seq", "certificate_id", "certified_on", "valid_until"})
+
+
+class PrivacyError(ValueError):
+    """A public output would have carried personal data; nothing was written."""
+
+
+def looks_like_phone(text: Any) -> bool:
+    return bool(_PHONE_LIKE.search(fmt(text)))
+
+
+def public_rows(
+    rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]]
+) -> list[dict[str, str]]:
+    """Project rows onto an allow-list of public columns (numbered, names resolved from codes), then check."""
+    allowed = [k for k, _ in columns]
+    out = []
+    for seq, row in enumerate(rows, start=1):
+        prefecture, county = place(row)
+        derived = {"seq": str(seq), "prefecture_name": prefecture, "county_name": county}
+        out.append({k: derived[k] if k in derived else fmt(row.get(k)) for k in allowed})
+    assert_public(out, allowed)
+    return out
+
+
+def assert_public(rows: Sequence[Mapping[str, Any]], allowed: Sequence[str]) -> None:
+    private = set(PRIVATE_FIELDS) & set(allowed)
+    if private:
+        raise PrivacyError(f"private fields in a public column list: {sorted(private)}")
+    for i, row in enumerate(rows, start=1):
+        extra = set(row) - set(allowed)
+        if extra:
+            raise PrivacyError(f"row {i} carries non-public keys: {sorted(extra)}")
+        for key, value in row.items():
+            if key not in _STRUCTURED and looks_like_phone(value):
+                raise PrivacyError(f"row {i}, column {key}: a phone-like number cannot be published")
+
+
+def _private_values(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The phone numbers the source rows carried, as digit strings, to prove they did not leak."""
+    values = []
+    for row in rows:
+        digits = re.sub(r"\D", "", fmt(row.get("contact_phone")))
+        if len(digits) >= 7:
+            values.append(digits)
+    return values
+
+
+def _assert_not_leaked(paths: Sequence[Path], private: Sequence[str]) -> None:
+    from openpyxl import load_workbook
+
+    for path in paths:
+        if path.suffix == ".xlsx":
+            wb = load_workbook(path, read_only=True)
+            text = " ".join(fmt(v) for ws in wb.worksheets for r in ws.iter_rows(values_only=True) for v in r)
+            wb.close()
+        else:
+            text = path.read_text("utf-8")
+        joined = re.sub(r"(?<=\d)[\s\-－—]+(?=\d)", "", text)  # 0451-8262 0000 → 045182620000
+        for value in private:
+            if value in joined:
+                path.unlink()
+                raise PrivacyError(f"a contact phone number reached {path.name}; the file was removed")
+
+
+def _public_table(rows: list[dict[str, str]], columns: Sequence[tuple[str, str]]) -> Table:
+    body = [[Cell(r[k], "num" if k == "seq" else "") for k, _ in columns] for r in rows]
+    return Table([h for _, h in columns], body, numeric={0}, empty="无")
+
+
+def render_public_notice(
+    out_dir: Path,
+    *,
+    rows: Sequence[Mapping[str, Any]],
+    campaign: Mapping[str, Any],
+    notice: Mapping[str, Any],
+) -> tuple[Path, Path]:
+    """公示名单 (.html, .xlsx): the shortlisted clusters, the notice period and how to object.
+
+    `notice` holds start, end, working_days, objection_channel and optionally issuer and published_on.
+    """
+    public = public_rows(rows, PUBLIC_NOTICE_COLUMNS)
+    out_dir = Path(out_dir)
+    year = fmt(campaign.get("year"))
+    title = (
+        f"{year}年黑龙江省中小企业特色产业集群拟认定名单公示"
+        if year
+        else "黑龙江省中小企业特色产业集群拟认定名单公示"
+    )
+    html = write_page(
+        out_dir,
+        PAGE_FILES["public_notice"],
+        "public_notice.html.j2",
+        title=title,
+        subtitle=fmt(notice.get("issuer")) or "黑龙江省工业和信息化厅",
+        count=len(public),
+        start=fmt(notice.get("start")),
+        end=fmt(notice.get("end")),
+        working_days=fmt(notice.get("working_days")),
+        objection_channel=fmt(notice.get("objection_channel")),
+        issuer=fmt(notice.get("issuer")) or "黑龙江省工业和信息化厅",
+        published_on=fmt(notice.get("published_on")),
+        table=_public_table(public, PUBLIC_NOTICE_COLUMNS),
+    )
+    xlsx = write_rows_xlsx(
+        out_dir / "public_notice.xlsx", public, PUBLIC_NOTICE_COLUMNS, sheet_title="公示名单", title=title
+    )
+    _assert_not_leaked([html, xlsx], _private_values(rows))
+    return html, xlsx
+
+
+def render_certified_list(
+    out_dir: Path, *, rows: Sequence[Mapping[str, Any]], campaign: Mapping[str, Any]
+) -> tuple[Path, Path]:
+    """认定名单 (.html, .xlsx), as published (Art. 10): same privacy rules as the public notice."""
+    optional = ("leading_industry", "operator_name")  # certified.csv lacks them; shown when given
+    columns = [
+        c for c in CERTIFIED_COLUMNS if c[0] not in optional or any(not is_blank(r.get(c[0])) for r in rows)
+    ]
+    public = public_rows(rows, columns)
+    out_dir = Path(out_dir)
+    year = fmt(campaign.get("year"))
+    title = (
+        f"{year}年黑龙江省中小企业特色产业集群认定名单" if year else "黑龙江省中小企业特色产业集群认定名单"
+    )
+    html = write_page(
+        out_dir,
+        PAGE_FILES["certified"],
+        "certified_list.html.j2",
+        title=title,
+        subtitle=campaign_subtitle(campaign),
+        count=len(public),
+        table=_public_table(public, columns),
+    )
+    xlsx = write_rows_xlsx(out_dir / "certified.xlsx", public, columns, sheet_title="认定名单", title=title)
+    _assert_not_leaked([html, xlsx], _private_values(rows))
+    return html, xlsx
+
+
+def _prefecture_value(row: Mapping[str, Any], key: str) -> Any:
+    if key in ("eligible", "recommended"):
+        flag = truthy(row.get(key))
+        return "" if flag is None else ("是" if flag else "否")
+    if key == "county_name":
+        return place(row)[1]
+    if key == "score":
+        return fmt_number(row.get(key), 2)
+    return fmt(row.get(key))
+
+
+def render_prefecture_list(
+    out_dir: Path, *, prefecture_code: str, rows: Sequence[Mapping[str, Any]], campaign: Mapping[str, Any]
+) -> tuple[Path, Path]:
+    """市地推荐名单 (.html, .xlsx) of one prefecture: each eligible cluster, the spot check and the decision.
+
+    Rows are decisions.csv rows of the prefecture, optionally with leading_industry, operator_name,
+    spot_check (通过/不通过) and note; the order given is kept.
+    """
+    name = prefecture_name(prefecture_code)
+    relpath = prefecture_relpath(prefecture_code)
+    title = f"{name}中小企业特色产业集群推荐名单"
+    xlsx_rows = []
+    body = []
+    for seq, src in enumerate(rows, start=1):
+        values = {k: _prefecture_value(src, k) for k, _ in PREFECTURE_LIST_COLUMNS}
+        xlsx_rows.append(values | {"seq": seq, "score": to_number(src.get("score"))})
+        sid = fmt(src.get("submission_id"))
+        line = []
+        for key, _ in PREFECTURE_LIST_COLUMNS:
+            if key == "recommended":
+                line.append(bool_cell(src.get(key), "推荐", "不推荐"))
+            elif key == "eligible":
+                line.append(bool_cell(src.get(key)))
+            elif key == "spot_check":
+                text = values[key]
+                line.append(Cell(text, {"通过": "ok", "不通过": "bad"}.get(text, "")))
+            elif key == "cluster_name" and sid:
+                line.append(Cell(values[key], href=relative_href(relpath, evaluation_relpath(sid))))
+            elif key in ("seq", "score"):
+                line.append(Cell(str(seq) if key == "seq" else values[key], "num"))
+            else:
+                line.append(Cell(values[key]))
+        body.append(line)
+    headers = [h for _, h in PREFECTURE_LIST_COLUMNS]
+    html = write_page(
+        out_dir,
+        relpath,
+        "prefecture_list.html.j2",
+        title=title,
+        subtitle=campaign_subtitle(campaign, f"市（地）代码 {fmt(prefecture_code)}"),
+        cards=[
+            ("申报集群", len(rows)),
+            ("符合认定条件", sum(truthy(r.get("eligible")) is True for r in rows)),
+            ("推荐", sum(truthy(r.get("recommended")) is True for r in rows)),
+        ],
+        table=Table(headers, body, numeric={0, 6}, empty="本市（地）没有符合条件的申报"),
+    )
+    xlsx = write_rows_xlsx(
+        Path(out_dir) / prefecture_relpath(prefecture_code, "xlsx"),
+        xlsx_rows,
+        PREFECTURE_LIST_COLUMNS,
+        sheet_title="推荐名单",
+        title=title,
+        numeric=("score",),
+    )
+    return html, xlsx
+
+
+def _rank_key(row: Mapping[str, Any]) -> tuple:
+    rank = to_number(row.get("province_rank"))
+    score = to_number(row.get("score"))
+    return (rank is None, rank or 0, -(score or 0), fmt(row.get("submission_id")))
+
+
+def render_campaign_scores(
+    out_dir: Path, *, campaign: Mapping[str, Any], rows: Sequence[Mapping[str, Any]], model_note: str = ""
+) -> Path:
+    """全省择优排序: decisions.csv rows ranked, each linked to its evaluation page."""
+    body = []
+    for row in sorted(rows, key=_rank_key):
+        prefecture, county = place(row)
+        sid = fmt(row.get("submission_id"))
+        body.append(
+            [
+                cell(row.get("province_rank"), "num"),
+                Cell(fmt(row.get("cluster_name")), href=evaluation_relpath(sid)),
+                cell(prefecture),
+                cell(county),
+                Cell(fmt_number(row.get("score"), 2), "num"),
+                bool_cell(row.get("eligible")),
+                cell("、".join(split_ids(row.get("failed_criteria"))), "muted"),
+                bool_cell(row.get("recommended"), good=None),
+                bool_cell(row.get("shortlisted"), good=None),
+            ]
+        )
+    headers = [
+        "全省排名",
+        "集群名称",
+        "所在市（地）",
+        "所在县（市、区）",
+        "得分",
+        "符合认定条件",
+        "未达标条件",
+        "市（地）推荐",
+        "入选公示",
+    ]
+    return write_page(
+        out_dir,
+        PAGE_FILES["scores"],
+        "campaign_scores.html.j2",
+        title="全省择优排序",
+        subtitle=campaign_subtitle(campaign),
+        model_note=model_note,
+        table=Table(headers, body, numeric={0, 4}, empty="没有进入评审的申报"),
+    )

@@ -1,0 +1,280 @@
+"""Art. 5 criteria: each policy criterion applied to one submission, with a Chinese explanation.
+
+The engine knows criterion *types* (yearly, growth, trend, value, any_of, plan, qualitative); the
+policy file says which measure, word of comparison, threshold and window each criterion uses. The
+same code therefore applies the Heilongjiang 2023 rules and the national 2022 standard.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from clustercert.comparison import SYMBOLS
+from clustercert.contract import PROFILE
+from clustercert.policy import Criterion, CriterionKind, CriterionType, Policy, QualitativeItem
+from clustercert.rules import indicators as ind
+from clustercert.rules.results import VERDICTS, CriterionResult, Result
+from clustercert.submission import ClusterData
+
+
+@dataclass(frozen=True)
+class Context:
+    submission_id: str
+    policy: Policy
+    as_of: date
+    campaign_year: int
+    rows: Mapping[int, ind.Row]
+    data: ClusterData | None = None
+
+    def years(self, criterion: Criterion) -> list[int]:
+        return [self.campaign_year + offset for offset in criterion.window]
+
+    def threshold(self, parameter_id: str) -> Decimal:
+        return Decimal(str(self.policy.value(parameter_id)))
+
+
+# ---------------------------------------------------------------------------------------------
+# display
+
+
+def number(value: Decimal) -> str:
+    """A threshold or raw value as typed: 150000, 5, 0.5 (no exponent, no trailing zeros)."""
+    return format(value.normalize(), "f")
+
+
+def shown(value: ind.Value, places: int | None, threshold: Decimal | None = None) -> str:
+    """A measured value for a reader; more decimals when rounding would make it look equal to the threshold."""
+    decimal = ind.to_decimal(value)
+    if places is None:
+        text = decimal.quantize(Decimal("0.000001"), ROUND_HALF_UP)
+        looks_equal = threshold is not None and text == threshold and ind.order(value, threshold) != 0
+        return number(decimal if looks_equal else text)
+    for digits in range(places, 9):
+        text = decimal.quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
+        if threshold is None or text != threshold or ind.order(value, threshold) == 0:
+            return format(text, "f")
+    return format(decimal.quantize(Decimal(1).scaleb(-8), ROUND_HALF_UP), "f")
+
+
+POSTFIX_WORDS = ("以上", "以下", "以内")  # written after the number: 60%以上
+
+
+def rule_text(word: str, threshold: Decimal, unit: str) -> str:
+    """The rule as the regulation words it: "不低于60%", "150000万元以上"."""
+    if word in POSTFIX_WORDS:
+        return f"{number(threshold)}{unit}{word}"
+    return f"{word}{number(threshold)}{unit}"
+
+
+def met_text(word: str, threshold: Decimal, unit: str) -> str:
+    """How a met rule reads after a value: "不低于60%", "在60%以上"."""
+    rule = rule_text(word, threshold, unit)
+    return f"在{rule}" if word in POSTFIX_WORDS else rule
+
+
+def _result(
+    ctx: Context, c: Criterion, ok: bool | None, value: str, threshold: str, body: str
+) -> CriterionResult:
+    if ok is None:
+        result = Result.NOT_EVALUATED
+    elif ok:
+        result = Result.PASS
+    else:
+        result = Result.ADVISORY if c.kind == CriterionKind.ADVISORY else Result.FAIL
+    return CriterionResult(
+        submission_id=ctx.submission_id,
+        criterion_id=c.id,
+        article=c.article,
+        value=value,
+        threshold=threshold,
+        comparator=c.comparator or "",
+        result=result,
+        explanation=f"{body}（{c.article}）：{VERDICTS[result]}",
+        kind=str(c.kind),
+    )
+
+
+def _judged(ok: bool, word: str, threshold: Decimal, unit: str) -> str:
+    return met_text(word, threshold, unit) if ok else f"不满足“{rule_text(word, threshold, unit)}”"
+
+
+# ---------------------------------------------------------------------------------------------
+# one evaluator per criterion type
+
+
+def yearly(ctx: Context, c: Criterion, years: list[int] | None = None) -> CriterionResult:
+    """Every year of the window must satisfy the rule (近三年产值均在…以上)."""
+    measure = ind.YEARLY[c.measure]  # type: ignore[index]
+    threshold = ctx.threshold(c.threshold)  # type: ignore[arg-type]
+    word = c.comparator or ""
+    years = years if years is not None else ctx.years(c)
+    parts, values, failed = [], [], []
+    for year in years:
+        measured = ind.yearly(measure.name, ctx.rows, year)
+        if measured.value is None:
+            return _result(ctx, c, False, "", number(threshold), measured.reason)
+        text = shown(measured.value, measure.places, threshold)
+        ok = ind.satisfies(measured.value, word, threshold)
+        parts.append(f"{year}年{measure.label} {text}{measure.unit}")
+        values.append(f"{year}={text}" if len(years) > 1 else text)
+        if not ok:
+            failed.append(str(year))
+    ok = not failed
+    if len(years) == 1:
+        body = f"{parts[0]}，{_judged(ok, word, threshold, c.unit)}"
+    elif ok:
+        body = f"{'、'.join(parts)}，均{met_text(word, threshold, c.unit)}"
+    else:
+        body = f"{'、'.join(parts)}，其中{'、'.join(failed)}年不满足“{rule_text(word, threshold, c.unit)}”"
+    return _result(ctx, c, ok, "; ".join(values), number(threshold), body)
+
+
+def growth(ctx: Context, c: Criterion) -> CriterionResult:
+    method = str(ctx.policy.value(c.method)) if c.method else "geometric"  # type: ignore[arg-type]
+    years = ctx.years(c)
+    threshold = ctx.threshold(c.threshold)  # type: ignore[arg-type]
+    measured = ind.growth(c.measure, ctx.rows, years, method)  # type: ignore[arg-type]
+    label = ind.YEARLY[c.measure].label  # type: ignore[index]
+    span = f"{min(years)}—{max(years)}年"
+    if measured.value is None:
+        return _result(ctx, c, False, "", number(threshold), measured.reason)
+    text = shown(measured.value, 2, threshold)
+    ok = ind.satisfies(measured.value, c.comparator or "", threshold)
+    how = "几何平均" if method == "geometric" else "逐年增长率算术平均"
+    body = f"{span}{label}年均增长 {text}%（{how}），{_judged(ok, c.comparator or '', threshold, c.unit)}"
+    return _result(ctx, c, ok, text, number(threshold), body)
+
+
+def trend(ctx: Context, c: Criterion) -> CriterionResult:
+    """Each year against the year before (step word), and optionally the last against the first."""
+    measure = ind.YEARLY[c.measure]  # type: ignore[index]
+    years = ctx.years(c)
+    values = {}
+    for year in years:
+        measured = ind.yearly(measure.name, ctx.rows, year)
+        if measured.value is None:
+            return _result(ctx, c, False, "", "", measured.reason)
+        values[year] = measured.value
+    step, overall = c.comparator or "", c.overall_comparator
+    broken = [
+        f"{year}年{SYMBOLS[step]}{previous}年不成立"
+        for previous, year in zip(years, years[1:], strict=False)
+        if not ind.satisfies(values[year], step, values[previous])
+    ]
+    if overall and not ind.satisfies(values[years[-1]], overall, values[years[0]]):
+        broken.append(f"{years[-1]}年未{overall}{years[0]}年")
+    shown_values = [f"{year}年 {shown(values[year], measure.places)}{measure.unit}" for year in years]
+    rule = f"逐年{step}上一年" + (f"且{years[-1]}年{overall}{years[0]}年" if overall else "")
+    ok = not broken
+    body = f"{measure.label}：{'、'.join(shown_values)}；" + (
+        f"{rule}" if ok else f"要求{rule}，{'；'.join(broken)}"
+    )
+    value = "; ".join(f"{year}={shown(values[year], measure.places)}" for year in years)
+    return _result(ctx, c, ok, value, "上一年度", body)
+
+
+def value(ctx: Context, c: Criterion) -> CriterionResult:
+    measured = ind.VALUE[c.measure](ctx.data, ctx.as_of, c.options)  # type: ignore[index, arg-type]
+    threshold = ctx.threshold(c.threshold)  # type: ignore[arg-type]
+    label = c.label or ind.VALUE_LABELS[c.measure]  # type: ignore[index]
+    if measured.value is None:
+        return _result(ctx, c, False, "", number(threshold), measured.reason)
+    text = shown(measured.value, None)
+    ok = ind.satisfies(measured.value, c.comparator or "", threshold)
+    body = f"{label} {text}{c.unit}，{_judged(ok, c.comparator or '', threshold, c.unit)}"
+    return _result(ctx, c, ok, text, number(threshold), body)
+
+
+def any_of(ctx: Context, c: Criterion) -> CriterionResult:
+    """第五条（二）: one branch met is enough; the explanation shows every branch."""
+    parts, values, thresholds, words, ok_any = [], [], [], [], False
+    for branch in c.branches:
+        measured = ind.VALUE[branch.measure](ctx.data, ctx.as_of, branch.options)  # type: ignore[arg-type]
+        threshold = ctx.threshold(branch.threshold)
+        words.append(branch.comparator)
+        thresholds.append(f"{branch.id}={number(threshold)}")
+        if measured.value is None:
+            parts.append(measured.reason)
+            continue
+        text = shown(measured.value, None)
+        ok = ind.satisfies(measured.value, branch.comparator, threshold)
+        ok_any = ok_any or ok
+        values.append(f"{branch.id}={text}")
+        label = branch.options.get("label") or ind.VALUE_LABELS[branch.measure]
+        parts.append(f"{label} {text}{branch.unit}，{_judged(ok, branch.comparator, threshold, branch.unit)}")
+    result = _result(ctx, c, ok_any, "; ".join(values), "; ".join(thresholds), "；或".join(parts))
+    return _with_comparator(result, "/".join(dict.fromkeys(words)))
+
+
+def plan(ctx: Context, c: Criterion) -> CriterionResult:
+    threshold = ctx.threshold(c.threshold)  # type: ignore[arg-type]
+    word = c.comparator or ""
+    counts = {year: ind.PLAN[c.measure](ctx.data, year).value for year in ctx.years(c)}  # type: ignore[index, arg-type]
+    failed = [str(y) for y, n in counts.items() if not ind.satisfies(n, word, threshold)]  # type: ignore[arg-type]
+    listed = "、".join(f"{y}年 {shown(n, None)}项" for y, n in counts.items())  # type: ignore[arg-type]
+    rule = rule_text(word, threshold, c.unit)
+    body = f"发展规划量化目标：{listed}；" + (
+        f"每年均{met_text(word, threshold, c.unit)}" if not failed else f"{'、'.join(failed)}年不满足“{rule}”"
+    )
+    value = "; ".join(f"{y}={shown(n, None)}" for y, n in counts.items())  # type: ignore[arg-type]
+    return _result(ctx, c, not failed, value, number(threshold), body)
+
+
+def _with_comparator(result: CriterionResult, comparator: str) -> CriterionResult:
+    return replace(result, comparator=comparator)
+
+
+EVALUATORS = {
+    CriterionType.YEARLY: yearly,
+    CriterionType.GROWTH: growth,
+    CriterionType.TREND: trend,
+    CriterionType.VALUE: value,
+    CriterionType.ANY_OF: any_of,
+    CriterionType.PLAN: plan,
+}
+
+
+def evaluate_criterion(ctx: Context, c: Criterion) -> CriterionResult:
+    if not c.confirmed:
+        reason = c.note or "该项标准阈值尚未依据原文核实（confirmed: false），本次不作判断"
+        return _result(ctx, c, None, "", "", f"{c.text}：{reason}")
+    return EVALUATORS[c.type](ctx, c)
+
+
+# ---------------------------------------------------------------------------------------------
+# qualitative items
+
+
+def qualitative(
+    ctx: Context, item: QualitativeItem, evidence: Mapping[str, tuple[bool, str]]
+) -> CriterionResult:
+    """Met = 是 with a named document; a required item missing from the sheet fails as 未填报."""
+    base = dict(submission_id=ctx.submission_id, criterion_id=item.id, article=item.article, threshold="是")
+    required = item.when is None or (ctx.data is not None and ind.profile_flag(ctx.data, item.when))
+    met, document = evidence.get(item.id, (False, ""))
+    if not required:
+        body = f"{item.title}：非{_when_label(item.when)}，不适用"
+        return _qual(base, "", Result.NOT_EVALUATED, body, item)
+    if item.id not in evidence:
+        return _qual(base, "", Result.FAIL, f"{item.title}：未填报", item)
+    if not met:
+        return _qual(base, "否", Result.FAIL, f"{item.title}：填报为“否”", item)
+    if not document:
+        return _qual(base, "是", Result.FAIL, f"{item.title}：填报为“是”但未提供佐证材料", item)
+    return _qual(base, "是", Result.PASS, f"{item.title}：具备，佐证材料《{document}》", item)
+
+
+def _qual(
+    base: dict[str, Any], value: str, result: Result, body: str, item: QualitativeItem
+) -> CriterionResult:
+    explanation = f"{body}（{item.article}）：{VERDICTS[result]}"
+    return CriterionResult(**base, value=value, comparator="", result=result, explanation=explanation)
+
+
+def _when_label(key: str | None) -> str:
+    label = PROFILE.column(key).label if key else ""
+    return label.removeprefix("是否")

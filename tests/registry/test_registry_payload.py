@@ -1,0 +1,71 @@
+"""A valid submission's typed tables survive the trip through the registry's JSON payload."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pandas.testing as pdt
+from registry_helpers import submit
+
+from clustercert.registry import Registry, cluster_data_to_payload, payload_to_cluster_data
+from clustercert.submission import ClusterData
+
+
+def cluster_data() -> ClusterData:
+    return ClusterData(
+        submission_id="2026-230183-aaaaaaaa",
+        file="a.xlsx",
+        sha256="a" * 64,
+        profile={
+            "campaign_year": 2026,
+            "application_type": "新申报",
+            "certificate_id": None,
+            "cluster_name": "尚志市冰雪产业集群",
+            "county_code": "230183",
+            "high_energy_industry": False,
+            "area_km2": 42.5,
+            "declared_on": date(2026, 6, 30),
+        },
+        annual=pd.DataFrame(
+            {
+                "year": pd.Series([2023, 2024, 2025], dtype="Int64"),
+                "total_output": [150000.0, 162000.5, 170000.0],
+                "sme_output": [90000.0, 0.1 + 0.2, float("nan")],
+                "invention_patents": pd.Series([10, None, 12], dtype="Int64"),
+                "_row": [2, 3, 4],
+            }
+        ),
+        enterprises=pd.DataFrame(
+            {
+                "uscc": pd.Series(["91230183MA1B2C3D4E"], dtype="str"),
+                "in_leading_industry": [True],
+                "_row": [2],
+            }
+        ),
+        designations=pd.DataFrame(
+            {"valid_until": pd.Series(pd.to_datetime(["2027-12-31"]), dtype="datetime64[ns]"), "_row": [2]}
+        ),
+        incidents=pd.DataFrame({"_row": pd.Series([], dtype="int64")}),
+        evidence=pd.DataFrame(),
+        plan_targets=pd.DataFrame(),
+    )
+
+
+def test_round_trip_keeps_values_and_types(registry: Registry) -> None:
+    data = cluster_data()
+    with registry.transaction() as tx:
+        tx.upsert_campaign(2026, date(2026, 7, 1), "hlj-2023")
+        sid = submit(tx, "a")
+        tx.record_validation(sid, valid=True, payload=cluster_data_to_payload(data))
+    stored = registry.submission(sid)
+    back = payload_to_cluster_data(stored.submission_id, stored.file_name, stored.sha256, stored.payload)
+    assert back.profile == data.profile
+    assert back.declared_on == date(2026, 6, 30)
+    annual = back.annual[["year", "total_output", "sme_output", "invention_patents", "_row"]]
+    pdt.assert_frame_equal(annual, data.annual, check_dtype=True)
+    assert back.annual["sme_output"][1] == 0.1 + 0.2  # the float that was entered, to the last bit
+    assert back.enterprises["in_leading_industry"].tolist() == [True]
+    assert back.designations["valid_until"].dtype == "datetime64[ns]"
+    assert back.designations["valid_until"][0] == pd.Timestamp("2027-12-31")
+    assert list(back.incidents.columns[:2]) == ["occurred_on", "uscc"] and back.incidents.empty
