@@ -126,6 +126,9 @@ def write_rows_csv(
 ) -> Path:
     """UTF-8 CSV with a BOM (so Excel reads the Chinese); `header` is "label" or "key".
 
+    With English keys (a machine-read extract such as decisions.csv) booleans are true/false;
+    with Chinese labels they read 是/否.
+
     Neutralisation is on by default; turn it off only for machine-read extracts whose readers must
     get the bytes unchanged.
     """
@@ -138,7 +141,9 @@ def write_rows_csv(
             out = []
             for key, _ in columns:
                 value = row.get(key)
-                if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+                if isinstance(value, bool) and header == "key":  # machine extract: plain true/false
+                    out.append("true" if value else "false")
+                elif isinstance(value, bool) or not isinstance(value, int | float | Decimal):
                     text = fmt(value)
                     out.append(neutralise(text) if neutralise_formulas else text)
                 else:

@@ -1,0 +1,59 @@
+"""`clustercert` command line: the same flows as the deployments, run locally.
+
+Each command lives in its own module with a `register(subparsers)` function; heavy imports
+(Prefect, Great Expectations, pandas) happen inside the command, so `--help` and `validate` start fast.
+Exit codes: 0 success, 1 the input has problems (e.g. an invalid submission), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from clustercert.environment import prepare
+
+COMMAND_MODULES = (
+    "clustercert.cli.intake",
+    "clustercert.cli.campaign",
+    "clustercert.cli.management",
+    "clustercert.cli.serve",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    import importlib
+
+    parser = argparse.ArgumentParser(
+        prog="clustercert",
+        description="黑龙江省中小企业特色产业集群认定管理 (黑工信企业规〔2023〕8号) — certification pipeline",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:  # a command group not installed in this build
+            if exc.name != name:
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    prepare()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except UsageError as exc:
+        parser.error(str(exc))  # exits 2
+    return 2
+
+
+class UsageError(Exception):
+    """A problem with the command line itself (exit code 2)."""
+
+
+if __name__ == "__main__":
+    sys.exit(main())

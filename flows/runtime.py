@@ -1,0 +1,138 @@
+"""What every flow needs from Prefect: the run id, task bookkeeping, artifacts, a complete record.
+
+A throw-away local Prefect server records task runs from events, asynchronously; if the process
+exits first, those records are lost. Every task made with `unit_task` notes its run id when it
+finishes, and `wait_until_recorded` blocks until the API holds each of them in a final state.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+from uuid import UUID
+
+from prefect import task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
+
+log = logging.getLogger("clustercert")
+
+_finished_task_runs: set[UUID] = set()
+
+
+class _QuietBookkeeping(logging.Filter):
+    """Prefect logs two INFO lines per hook run; ours is bookkeeping, not news for an operator."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "_note_task_run" not in record.getMessage()
+
+
+logging.getLogger("prefect.task_runs").addFilter(_QuietBookkeeping())
+
+
+def _note_task_run(_task: Any, task_run: Any, _state: Any) -> None:
+    _finished_task_runs.add(task_run.id)
+
+
+def unit_task(fn: Callable | None = None, **options: Any) -> Any:
+    """`@task` for a unit of real work: no caching or result persistence (inputs are DataFrames
+    held in memory), and its run noted so the process can wait until the API has recorded it."""
+    options.setdefault("cache_policy", NO_CACHE)
+    options.setdefault("persist_result", False)
+    options["on_completion"] = [*options.get("on_completion", []), _note_task_run]
+    options["on_failure"] = [*options.get("on_failure", []), _note_task_run]
+    if fn is None:
+        return lambda f: task(f, **options)
+    return task(fn, **options)
+
+
+def flow_run_id() -> str | None:
+    ctx = FlowRunContext.get()
+    return str(ctx.flow_run.id) if ctx and ctx.flow_run else None
+
+
+def artifact_key(*parts: object) -> str:
+    """Artifact keys allow lowercase letters, digits and dashes only."""
+    text = "-".join(str(p) for p in parts if p not in (None, "")).lower()
+    return "".join(c if c.isalnum() and c.isascii() else "-" for c in text).strip("-")
+
+
+def publish_table(key: str, rows: list[dict[str, Any]], description: str) -> None:
+    safe = [
+        {k: ("" if v is None else v if isinstance(v, int | float | str) else str(v)) for k, v in r.items()}
+        for r in rows
+    ]
+    create_table_artifact(key=artifact_key(key), table=safe, description=description)
+
+
+def publish_markdown(key: str, markdown: str, description: str) -> None:
+    create_markdown_artifact(key=artifact_key(key), markdown=markdown, description=description)
+
+
+def _drain_clients() -> None:
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (EventsWorker, APILogWorker):
+        try:
+            worker.drain_all(timeout=30)
+        except Exception:  # noqa: BLE001 — draining is best effort; the poll below decides
+            log.debug("drain of %s failed", worker.__name__, exc_info=True)
+
+
+def _final_task_runs(ids: list[UUID]) -> int:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterId
+
+    final = 0
+    with get_client(sync_client=True) as client:
+        for start in range(0, len(ids), 200):
+            chunk = ids[start : start + 200]
+            runs = client.read_task_runs(
+                task_run_filter=TaskRunFilter(id=TaskRunFilterId(any_=chunk)), limit=200
+            )
+            final += sum(1 for r in runs if r.state is not None and r.state.is_final())
+    return final
+
+
+def wait_until_recorded(timeout: float = 300.0, ids: Iterable[UUID] | None = None) -> tuple[int, int]:
+    """Block until every finished task run of this process is in the API in a final state.
+
+    Returns (recorded, expected). Logs a warning, not an error, if the server is still behind at
+    the timeout: the run itself succeeded.
+    """
+    wanted = list(ids if ids is not None else _finished_task_runs)
+    _drain_clients()
+    deadline = time.monotonic() + timeout
+    recorded = 0
+    while wanted:
+        recorded = _final_task_runs(wanted)
+        if recorded >= len(wanted) or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    if recorded < len(wanted):
+        log.warning("Prefect API holds %d of %d task runs after %.0f s", recorded, len(wanted), timeout)
+    return recorded, len(wanted)
+
+
+class InMemory:
+    """Hands a large in-process object (tables of a whole campaign) to a sub-flow.
+
+    Prefect records a sub-flow's parameters in its API; encoding a campaign's DataFrames would
+    cost more than the work. This handle has no `__dict__` and refuses to be copied, so Prefect
+    stores the placeholder "<InMemory>" and passes the object through untouched.
+    """
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __reduce__(self) -> Any:
+        raise TypeError("InMemory values stay in this process")
+
+    def __repr__(self) -> str:
+        return f"<InMemory {type(self.value).__name__}>"
