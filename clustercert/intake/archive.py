@@ -15,6 +15,7 @@ import json
 import os
 import re
 import tempfile
+import threading
 from pathlib import Path
 
 from clustercert.submission import SourceFile
@@ -61,10 +62,16 @@ class Archive:
         self._entries: dict[tuple[str, str], SourceFile] = {}
         self._shas: set[str] = set()
         self._offset = 0  # bytes of the manifest already loaded
+        # Tasks of one campaign archive files from several threads: one reader of the manifest at a time.
+        self._lock = threading.RLock()
 
     # -- manifest --------------------------------------------------------------------------------
     def _refresh(self) -> None:
         """Load manifest lines written since the last look (by us or another process)."""
+        with self._lock:
+            self._refresh_unlocked()
+
+    def _refresh_unlocked(self) -> None:
         if not self.manifest.exists():
             return
         with self.manifest.open("rb") as fh:
@@ -120,6 +127,10 @@ class Archive:
         return self._log(SourceFile(name, sha, size, utc_now(), archived))
 
     def _log(self, source: SourceFile) -> SourceFile:
+        with self._lock:
+            return self._log_unlocked(source)
+
+    def _log_unlocked(self, source: SourceFile) -> SourceFile:
         self.manifest.touch(exist_ok=True)
         with self.manifest.open("a", encoding="utf-8") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
