@@ -64,7 +64,7 @@ def validate(args: argparse.Namespace) -> int:
                 ]
             )
             mark = "错误" if issue.is_error else "提示"
-            print(f"  [{mark}] {where}：{issue.message}")
+            print(f"  [{mark}] {where}：{issue.message}" if where else f"  [{mark}] {issue.message}")
     if args.out:
         from clustercert.campaign.outputs import write_feedback
 

@@ -66,8 +66,9 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be at least 1")
     url = _require_api_url()
-    from deployments import build_deployments
+    from deployments import build_deployments, prepare_folders
 
+    prepare_folders(args.root)
     if args.pool:
         return _serve_with_worker(args.pool, args.limit, args.root, url)
     from prefect import serve
@@ -113,9 +114,10 @@ def run_deployments(args: argparse.Namespace) -> int:
         print(f"{spec.full_name:44} {when:14} next: {runs}")
     if args.register:
         _require_api_url()
-        from deployments import register_deployments
+        from deployments import prepare_folders, register_deployments
         from deployments.pool import ensure_process_pool
 
+        prepare_folders(args.root)
         if args.pool:
             ensure_process_pool(args.pool)
         for name, deployment_id in register_deployments(args.root, work_pool=args.pool).items():

@@ -1,0 +1,5 @@
+import sys
+
+from clustercert.cli import main
+
+sys.exit(main())
