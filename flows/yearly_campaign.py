@@ -110,18 +110,32 @@ def score_clusters(
     validate_parameters=False,
 )
 def prefecture_recommendation(
-    campaign: InMemory, table: InMemory, decisions: InMemory, registry: InMemory
+    campaign: InMemory, table: InMemory, decisions: InMemory, registry: InMemory, interactive: bool = False
 ) -> list[Any]:
-    """Art. 9: a task per prefecture — eligible clusters, spot checks, the prefecture's decisions."""
+    """Art. 9: a task per prefecture — eligible clusters, spot checks, the prefecture's decisions.
+
+    Interactive mode pauses once for the operator's 是/否 on every eligible cluster, then decides
+    again with those answers.
+    """
     c: Campaign = campaign.value
     frame = table.value
     codes = pipeline.prefectures_with_eligible(frame)
-    recommendations = [
-        f.result()
-        for f in t.recommend_prefecture.map(
-            codes, table=unmapped(frame), decisions=unmapped(decisions.value), campaign=unmapped(c)
+
+    def decide(batch: Any) -> list[Any]:
+        futures = t.recommend_prefecture.map(
+            codes, table=unmapped(frame), decisions=unmapped(batch), campaign=unmapped(c)
         )
-    ]
+        return [f.result() for f in futures]
+
+    recommendations = decide(decisions.value)
+    if interactive and codes:
+        from flows.approvals import ask_prefectures
+
+        batch = ask_prefectures(
+            recommendations, decisions.value, timeout_seconds=c.setup.approval_timeout_seconds
+        )
+        decisions.value = batch
+        recommendations = decide(batch)
     transitions = [tr for r in recommendations for tr in r.transitions]
     t.record("prefectures", pipeline.record_transitions, registry.value, transitions, flow_run_id())
     for rec in recommendations:
@@ -185,6 +199,8 @@ def yearly_campaign(
     policy: str = "hlj-2023",
     overrides: dict[str, Any] | None = None,
     engine: str = "gx",
+    interactive: bool = False,
+    approval_timeout_hours: float = 72,
 ) -> dict[str, Any]:
     """One year's certification campaign, from the county inbox to the certified list."""
     from clustercert.cli.common import today_shanghai
@@ -199,6 +215,7 @@ def yearly_campaign(
         policy_name=policy,
         overrides=overrides or {},
         engine=engine,
+        approval_timeout_seconds=int(approval_timeout_hours * 3600),
     )
     campaign = Campaign.open(setup)
     registry = pipeline.open_registry(campaign)
@@ -208,8 +225,10 @@ def yearly_campaign(
         results, _quality = validate_submissions(held, InMemory(subs), reg)
         table, _evaluations = score_clusters(held, InMemory(subs), InMemory(results), reg)
         batch = pipeline.load_decisions(campaign, list(table["submission_id"]))
-        recommendations = prefecture_recommendation(held, InMemory(table), InMemory(batch), reg)
-        listed, certification = provincial_shortlist(held, InMemory(recommendations), InMemory(batch), reg)
+        held_batch = InMemory(batch)
+        recommendations = prefecture_recommendation(held, InMemory(table), held_batch, reg, interactive)
+        batch = held_batch.value  # with the operator's answers in interactive mode
+        listed, certification = provincial_shortlist(held, InMemory(recommendations), held_batch, reg)
         final = pipeline.final_decisions(table, recommendations, listed)
         outputs.write_decisions(setup.out, final)
         index = outputs.write_index(

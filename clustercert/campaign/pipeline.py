@@ -75,6 +75,7 @@ class CampaignSetup:
     policy_name: str = "hlj-2023"
     overrides: dict[str, Any] = field(default_factory=dict)
     engine: str = "gx"  # expectations engine: "gx" (Great Expectations) or "pandas"
+    approval_timeout_seconds: int = 72 * 3600  # interactive mode: how long a human step may wait
 
 
 @dataclass

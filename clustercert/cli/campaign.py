@@ -92,6 +92,7 @@ def campaign(args: argparse.Namespace) -> int:
         db_url=args.db,
         overrides=parse_overrides(args.set),
         engine=args.engine,
+        interactive=args.interactive,
     )
     print_summary(summary)
     return 0

@@ -136,7 +136,7 @@ def _record_review(
     return []
 
 
-def _applications(tx: Transaction) -> tuple[pd.DataFrame, dict[tuple[str, date], str]]:
+def review_applications(tx: Transaction) -> tuple[pd.DataFrame, dict[tuple[str, date], str]]:
     """Reviews not (yet) renewing their certificate: pending or failed, as (certificate_id, applied_on)."""
     rows, by_day = [], {}
     for sub in state.review_submissions(tx):
@@ -160,7 +160,7 @@ def _advance(tx: Transaction, cid: str, target: Status, reason: str) -> None:
         tx.transition(EntityKind.CERTIFICATION, cid, target, reason=reason, article="第十一条")
 
 
-def _outcome(
+def stored_review_outcome(
     tx: Transaction, sub: Any, old_valid_until: date, policy_name: str, renewal_years: int
 ) -> ReviewOutcome:
     """The review's outcome from what the registry stored: its evaluation and both submissions."""
@@ -236,7 +236,7 @@ def run_expiry(
     with registry.transaction(flow_run_id=flow_run_id) as tx:
         for sub, result in reviews:
             issues += _record_review(tx, sub, result, policy, as_of)
-        applications, by_day = _applications(tx)
+        applications, by_day = review_applications(tx)
         rows = classify_expiry(state.certificates_frame(tx, as_of), as_of, applications, **classify)
         for row in records(rows):
             cid, status = row["certificate_id"], row["status"]
@@ -250,7 +250,7 @@ def run_expiry(
             sub = tx.submission(by_day[(cid, row["review_applied_on"])])
             if sub.status not in _DECIDABLE or tx.certification(cid).status != Status.UNDER_REVIEW:
                 continue
-            outcome = _outcome(tx, sub, row["valid_until"], policy.name, params.renewal_years)
+            outcome = stored_review_outcome(tx, sub, row["valid_until"], policy.name, params.renewal_years)
             if outcome.passed:
                 tx.extend_validity(
                     cid,
@@ -260,7 +260,7 @@ def run_expiry(
                 )
             else:
                 failed.append(outcome)
-        applications, _ = _applications(tx)
+        applications, _ = review_applications(tx)
         rows = classify_expiry(state.certificates_frame(tx, as_of), as_of, applications, **classify)
         notices = _notices(tx, rows, as_of)
         proposals = propose_revocations(as_of, expiry_rows=rows, review_failures=failed)
@@ -274,7 +274,7 @@ def _review_rows(tx: Transaction, policy_name: str, renewal_years: int) -> list[
     for sub in state.review_submissions(tx):
         if sub.status not in (*_DECIDABLE, Status.RENEWED):
             continue
-        outcome = _outcome(tx, sub, _old_valid_until(tx, sub), policy_name, renewal_years)
+        outcome = stored_review_outcome(tx, sub, _old_valid_until(tx, sub), policy_name, renewal_years)
         decided = sub.status == Status.RENEWED or not outcome.passed
         rows.append(
             {

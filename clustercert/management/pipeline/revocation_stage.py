@@ -129,7 +129,9 @@ def _review_failures(tx: Transaction, renewal_years: int, policy_name: str) -> l
     for sub in state.review_submissions(tx):
         cert = tx.certification(sub.certificate_id)
         if sub.status == Status.INELIGIBLE and cert is not None and cert.status != Status.REVOKED:
-            failures.append(expiry_stage._outcome(tx, sub, cert.valid_until, policy_name, renewal_years))  # noqa: SLF001
+            failures.append(
+                expiry_stage.stored_review_outcome(tx, sub, cert.valid_until, policy_name, renewal_years)
+            )
     return failures
 
 
@@ -161,7 +163,7 @@ def propose(
         known = set(certificates["certificate_id"])
         for read in findings:
             issues += _unknown_findings(read, known)
-        applications, _ = expiry_stage._applications(tx)  # noqa: SLF001
+        applications, _ = expiry_stage.review_applications(tx)
         expiry_rows = classify_expiry(
             certificates,
             as_of,

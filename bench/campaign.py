@@ -1,0 +1,234 @@
+"""Campaign benchmark: the yearly-campaign flow against a bare in-process baseline, in one run.
+
+    python -m bench.campaign --scale provincial   # 130 submissions × ~300 enterprises (.xlsx)
+    python -m bench.campaign --scale national     # 3,000 submissions × ~333 enterprises (CSV folders)
+
+The baseline calls the same domain functions as the flow's tasks (`clustercert.campaign.pipeline`
+and `outputs`), in a plain loop, with no Prefect and no Great Expectations (the pandas engine of
+the same expectation specs). Each mode runs in its own process so that its peak memory (max RSS)
+is its own; the flow uses a fresh throw-away Prefect server and its time includes waiting until
+the API has recorded every task run. Results: a table on stdout and `var/bench/<scale>.json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+SCALES = {
+    "provincial": {"submissions": 130, "enterprises": 300, "fmt": "xlsx"},
+    "national": {"submissions": 3000, "enterprises": 333, "fmt": "csv"},
+    "smoke": {"submissions": 12, "enterprises": 60, "fmt": "xlsx"},
+}
+YEAR = 2026
+AS_OF = date(2026, 7, 24)
+
+
+def prepare_inbox(root: Path, scale: str) -> Path:
+    from clustercert.samples import generate_bulk
+
+    spec = SCALES[scale]
+    inbox = root / "inbox"
+    done = root / ".generated"
+    if not done.exists():
+        started = time.perf_counter()
+        generate_bulk(
+            inbox,
+            year=YEAR,
+            submissions=spec["submissions"],
+            enterprises_per_submission=spec["enterprises"],
+            fmt=spec["fmt"],
+            workers=2,
+        )
+        done.write_text(f"{time.perf_counter() - started:.1f}\n")
+    return inbox
+
+
+def run_baseline(inbox: Path, out: Path, db_url: str) -> dict[str, float]:
+    """The same stage functions as the flow, in a plain loop: no Prefect, no Great Expectations."""
+    from clustercert.campaign import outputs, pipeline
+    from clustercert.campaign.pipeline import Campaign, CampaignSetup
+
+    stages: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        stages[name] = now - clock
+        clock = now
+
+    setup = CampaignSetup(year=YEAR, inbox=inbox, out=out, as_of=AS_OF, db_url=db_url, engine="pandas")
+    campaign = Campaign.open(setup)
+    registry = pipeline.open_registry(campaign)
+    subs = pipeline.current_submissions(
+        [pipeline.collect_file(p, campaign) for p in pipeline.inbox_entries(inbox)]
+    )
+    pipeline.record_collection(registry, campaign, subs, None)
+    lap("collect")
+    structured = [pipeline.check_submission_structure(s) for s in subs]
+    quality = pipeline.check_campaign_quality(structured, campaign)
+    results = [pipeline.finalise(s, st, quality) for s, st in zip(subs, structured, strict=True)]
+    for sub, result in zip(subs, results, strict=True):
+        outputs.write_feedback(out, sub, result)
+    outputs.write_validation(out, campaign, subs, results, quality)
+    pipeline.record_validation(registry, results, None)
+    lap("validate")
+    evaluated = [pipeline.evaluate_submission(r, campaign) for r in results if r.valid]
+    evaluations = {e.submission_id: e for e in evaluated if e is not None}
+    table = pipeline.decision_table(subs, results, evaluations)
+    for row in table.to_dict("records"):
+        if row["submission_id"] in evaluations:
+            outputs.write_evaluation(out, campaign, row, evaluations[row["submission_id"]])
+    outputs.write_scores(out, campaign, table, evaluations)
+    outputs.write_policy(out, campaign)
+    pipeline.record_evaluations(registry, campaign, evaluations, None)
+    lap("score")
+    batch = pipeline.load_decisions(campaign, list(table["submission_id"]))
+    recommendations = []
+    for code in pipeline.prefectures_with_eligible(table):
+        rec = pipeline.recommend_prefecture(code, table, batch)
+        outputs.write_prefecture(out, campaign, rec)
+        recommendations.append(rec)
+    pipeline.record_transitions(registry, [t for r in recommendations for t in r.transitions], None)
+    lap("prefecture")
+    listed, certification = pipeline.provincial_shortlist(recommendations, batch, campaign)
+    outputs.write_province(out, campaign, listed, certification)
+    pipeline.record_transitions(registry, list(listed.transitions), None)
+    pipeline.record_certification(registry, certification, None)
+    final = pipeline.final_decisions(table, recommendations, listed)
+    outputs.write_decisions(out, final)
+    outputs.write_index(out, campaign, final, certification, [r.prefecture_code for r in recommendations])
+    registry.close()
+    lap("province")
+    return stages
+
+
+def run_flow(inbox: Path, out: Path, db_url: str) -> dict[str, float]:
+    from flows.runtime import wait_until_recorded
+    from flows.yearly_campaign import yearly_campaign
+
+    started = time.perf_counter()
+    state = yearly_campaign(
+        year=YEAR, inbox=str(inbox), out=str(out), as_of=AS_OF, db_url=db_url, engine="gx", return_state=True
+    )
+    flow_done = time.perf_counter()
+    recorded, expected = wait_until_recorded(timeout=1800)
+    drained = time.perf_counter()
+    stages = _subflow_durations(state.state_details.flow_run_id)
+    stages["flow total"] = flow_done - started
+    stages["wait for API record"] = drained - flow_done
+    stages["task runs recorded"] = recorded
+    stages["task runs expected"] = expected
+    return stages
+
+
+def _subflow_durations(parent_id) -> dict[str, float]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterParentFlowRunId
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[parent_id]))
+        )
+    names = {
+        "collect": "collect",
+        "validate": "validate",
+        "score": "score",
+        "prefectures": "prefecture",
+        "shortlist": "province",
+    }
+    out = {}
+    for run in runs:
+        key = names.get(run.name.split("-")[0], run.name)
+        if run.start_time and run.end_time:
+            out[key] = (run.end_time - run.start_time).total_seconds()
+    return out
+
+
+def child(mode: str, root: Path) -> None:
+    """Run one mode in this process and print its figures as JSON on the last line."""
+    inbox = root / "inbox"
+    out = root / f"out-{mode}"
+    db = root / f"registry-{mode}.db"
+    db.unlink(missing_ok=True)
+    started = time.perf_counter()
+    stages = (run_baseline if mode == "baseline" else run_flow)(inbox, out, f"sqlite:///{db}")
+    wall = time.perf_counter() - started
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"mode": mode, "wall": wall, "peak_mib": peak_mib, "stages": stages}))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--scale", choices=sorted(SCALES), default="provincial")
+    parser.add_argument("--root", type=Path, default=Path("var/bench"))
+    parser.add_argument("--child", choices=("baseline", "flow"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    root = (args.root / args.scale).resolve()
+    if args.child:
+        child(args.child, root)
+        return 0
+    root.mkdir(parents=True, exist_ok=True)
+    inbox = prepare_inbox(root, args.scale)
+    results = {}
+    for mode in ("baseline", "flow"):
+        env = {**os.environ, "PREFECT_HOME": str(root / f"prefect-home-{mode}")}
+        env.pop("PREFECT_API_URL", None)
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bench.campaign",
+                "--scale",
+                args.scale,
+                "--root",
+                str(args.root),
+                "--child",
+                mode,
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        if proc.returncode != 0:
+            print(proc.stdout[-2000:], proc.stderr[-4000:], file=sys.stderr)
+            return 1
+        results[mode] = json.loads(proc.stdout.strip().splitlines()[-1])
+    report = summarise(args.scale, inbox, results)
+    (root.parent / f"{args.scale}.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(report)
+    return 0
+
+
+def summarise(scale: str, inbox: Path, results: dict) -> str:
+    spec = SCALES[scale]
+    base, flow = results["baseline"], results["flow"]
+    lines = [
+        f"scale {scale}: {spec['submissions']} submissions × ~{spec['enterprises']} enterprises ({spec['fmt']})",
+        f"{'stage':<22}{'baseline s':>12}{'flow s':>12}",
+    ]
+    for stage in ("collect", "validate", "score", "prefecture", "province"):
+        lines.append(f"{stage:<22}{base['stages'].get(stage, 0):>12.1f}{flow['stages'].get(stage, 0):>12.1f}")
+    for extra in ("flow total", "wait for API record"):
+        lines.append(f"{extra:<22}{'':>12}{flow['stages'].get(extra, 0):>12.1f}")
+    lines += [
+        f"{'wall':<22}{base['wall']:>12.1f}{flow['wall']:>12.1f}",
+        f"{'peak RSS MiB':<22}{base['peak_mib']:>12.0f}{flow['peak_mib']:>12.0f}",
+        f"ratio flow / baseline: {flow['wall'] / base['wall']:.2f}×  "
+        f"(task runs recorded {flow['stages'].get('task runs recorded')}/{flow['stages'].get('task runs expected')})",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
