@@ -23,9 +23,9 @@ from datetime import date
 from pathlib import Path
 
 SCALES = {
-    "provincial": {"submissions": 130, "enterprises": 300, "fmt": "xlsx"},
-    "national": {"submissions": 3000, "enterprises": 333, "fmt": "csv"},
-    "smoke": {"submissions": 12, "enterprises": 60, "fmt": "xlsx"},
+    "provincial": {"submissions": 130, "enterprises": 300, "fmt": "xlsx", "files_per_task": 1},
+    "national": {"submissions": 3000, "enterprises": 333, "fmt": "csv", "files_per_task": 25},
+    "smoke": {"submissions": 12, "enterprises": 60, "fmt": "xlsx", "files_per_task": 1},
 }
 YEAR = 2026
 AS_OF = date(2026, 7, 24)
@@ -111,13 +111,20 @@ def run_baseline(inbox: Path, out: Path, db_url: str) -> dict[str, float]:
     return stages
 
 
-def run_flow(inbox: Path, out: Path, db_url: str) -> dict[str, float]:
+def run_flow(inbox: Path, out: Path, db_url: str, files_per_task: int = 1) -> dict[str, float]:
     from flows.runtime import wait_until_recorded
     from flows.yearly_campaign import yearly_campaign
 
     started = time.perf_counter()
     state = yearly_campaign(
-        year=YEAR, inbox=str(inbox), out=str(out), as_of=AS_OF, db_url=db_url, engine="gx", return_state=True
+        year=YEAR,
+        inbox=str(inbox),
+        out=str(out),
+        as_of=AS_OF,
+        db_url=db_url,
+        engine="gx",
+        files_per_task=files_per_task,
+        return_state=True,
     )
     flow_done = time.perf_counter()
     recorded, expected = wait_until_recorded(timeout=1800)
@@ -153,14 +160,18 @@ def _subflow_durations(parent_id) -> dict[str, float]:
     return out
 
 
-def child(mode: str, root: Path) -> None:
+def child(mode: str, root: Path, scale: str) -> None:
     """Run one mode in this process and print its figures as JSON on the last line."""
     inbox = root / "inbox"
     out = root / f"out-{mode}"
     db = root / f"registry-{mode}.db"
     db.unlink(missing_ok=True)
     started = time.perf_counter()
-    stages = (run_baseline if mode == "baseline" else run_flow)(inbox, out, f"sqlite:///{db}")
+    db_url = f"sqlite:///{db}"
+    if mode == "baseline":
+        stages = run_baseline(inbox, out, db_url)
+    else:
+        stages = run_flow(inbox, out, db_url, SCALES[scale]["files_per_task"])
     wall = time.perf_counter() - started
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"mode": mode, "wall": wall, "peak_mib": peak_mib, "stages": stages}))
@@ -176,7 +187,7 @@ def main() -> int:
     args = parser.parse_args()
     root = (args.root / args.scale).resolve()
     if args.child:
-        child(args.child, root)
+        child(args.child, root, args.scale)
         return 0
     root.mkdir(parents=True, exist_ok=True)
     inbox = prepare_inbox(root, args.scale)
@@ -214,7 +225,8 @@ def summarise(scale: str, inbox: Path, results: dict) -> str:
     spec = SCALES[scale]
     base, flow = results["baseline"], results["flow"]
     lines = [
-        f"scale {scale}: {spec['submissions']} submissions × ~{spec['enterprises']} enterprises ({spec['fmt']})",
+        f"scale {scale}: {spec['submissions']} submissions × ~{spec['enterprises']} enterprises ({spec['fmt']}),"
+        f" {spec['files_per_task']} file(s) per task",
         f"{'stage':<22}{'baseline s':>12}{'flow s':>12}",
     ]
     for stage in ("collect", "validate", "score", "prefecture", "province"):

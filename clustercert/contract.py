@@ -103,15 +103,47 @@ _YN = (YES, NO)
 # ---------------------------------------------------------------------------------------------
 # 经营指标 columns: reused by the monitoring workbook's 集群发展情况 sheet (SPEC §3.3).
 ANNUAL_INDICATORS: tuple[Column, ...] = (
-    Column("total_output", "集群总产值（万元）", Kind.AMOUNT, unit="万元", help="集群全部企业工业总产值，单位万元（15亿元 = 150000 万元）"),
-    Column("sme_output", "中小企业产值（万元）", Kind.AMOUNT, unit="万元", help="集群内中小企业产值，不得大于集群总产值"),
-    Column("leading_output", "主导产业产值（万元）", Kind.AMOUNT, unit="万元", help="主导产业产值，不得大于集群总产值"),
+    Column(
+        "total_output",
+        "集群总产值（万元）",
+        Kind.AMOUNT,
+        unit="万元",
+        help="集群全部企业工业总产值，单位万元（15亿元 = 150000 万元）",
+    ),
+    Column(
+        "sme_output",
+        "中小企业产值（万元）",
+        Kind.AMOUNT,
+        unit="万元",
+        help="集群内中小企业产值，不得大于集群总产值",
+    ),
+    Column(
+        "leading_output",
+        "主导产业产值（万元）",
+        Kind.AMOUNT,
+        unit="万元",
+        help="主导产业产值，不得大于集群总产值",
+    ),
     Column("sme_rd", "中小企业研发经费（万元）", Kind.AMOUNT, unit="万元", help="集群内中小企业研发经费支出"),
     Column("invention_patents", "有效发明专利（件）", Kind.INTEGER, unit="件", help="年末有效发明专利数量"),
     Column("employees", "从业人员（人）", Kind.INTEGER, unit="人", help="年末从业人员数"),
-    Column("ii_adoption_pct", "工业互联网平台应用普及率（%）", Kind.PERCENT, unit="%", help="百分数，填 65 表示 65%"),
-    Column("software_adoption_pct", "工业软件应用率（%）", Kind.PERCENT, unit="%", help="百分数，填 65 表示 65%"),
-    Column("energy_intensity", "能源消费强度（吨标准煤/万元）", Kind.AMOUNT, unit="吨标准煤/万元", help="单位产值能耗"),
+    Column(
+        "ii_adoption_pct",
+        "工业互联网平台应用普及率（%）",
+        Kind.PERCENT,
+        unit="%",
+        help="百分数，填 65 表示 65%",
+    ),
+    Column(
+        "software_adoption_pct", "工业软件应用率（%）", Kind.PERCENT, unit="%", help="百分数，填 65 表示 65%"
+    ),
+    Column(
+        "energy_intensity",
+        "能源消费强度（吨标准煤/万元）",
+        Kind.AMOUNT,
+        unit="吨标准煤/万元",
+        help="单位产值能耗",
+    ),
 )
 ANNUAL_INDICATOR_KEYS = tuple(c.key for c in ANNUAL_INDICATORS)
 
@@ -139,7 +171,13 @@ PROFILE = Sheet(
     help="每行一个字段：第一列为字段名，第二列填写内容",
     columns=(
         Column("campaign_year", "申报年度", Kind.INTEGER, help="申报年度 Y，如 2026"),
-        Column("application_type", "申报类型", Kind.CHOICE, allowed=APPLICATION_TYPES, help="新申报，或有效期满后的复核（第十一条）"),
+        Column(
+            "application_type",
+            "申报类型",
+            Kind.CHOICE,
+            allowed=APPLICATION_TYPES,
+            help="新申报，或有效期满后的复核（第十一条）",
+        ),
         Column("certificate_id", "原认定编号", required=False, help="仅复核填写：原认定编号"),
         Column("cluster_name", "集群名称"),
         Column("county_code", "所在县（市、区）代码", help="六位县级行政区划代码，如 230183"),
@@ -149,7 +187,13 @@ PROFILE = Sheet(
         Column("industry_code", "主导产业行业代码", help="GB/T 4754 行业代码，如 C1469"),
         Column("high_energy_industry", "是否高耗能行业", Kind.YES_NO, allowed=_YN),
         Column("high_water_industry", "是否高用水行业", Kind.YES_NO, allowed=_YN),
-        Column("area_km2", "占地面积（平方公里）", Kind.AMOUNT, unit="平方公里", help="集群占地面积，一般不超过100平方公里"),
+        Column(
+            "area_km2",
+            "占地面积（平方公里）",
+            Kind.AMOUNT,
+            unit="平方公里",
+            help="集群占地面积，一般不超过100平方公里",
+        ),
         Column("operator_name", "运营管理机构"),
         Column("applicant", "申报单位", help="县（市、区）中小企业主管部门"),
         Column("contact_name", "联系人"),
@@ -213,7 +257,13 @@ PLAN_TARGETS = Sheet(
     "发展规划",
     help="未来三年发展规划的量化目标（第五条（八）），Y、Y+1、Y+2 每年至少一项",
     columns=(
-        Column("indicator", "指标", Kind.CHOICE, allowed=ANNUAL_INDICATOR_KEYS, help="经营指标的英文键，如 total_output"),
+        Column(
+            "indicator",
+            "指标",
+            Kind.CHOICE,
+            allowed=ANNUAL_INDICATOR_KEYS,
+            help="经营指标的英文键，如 total_output",
+        ),
         Column("baseline", "基期值", Kind.AMOUNT),
         Column("target_year", "目标年度", Kind.INTEGER),
         Column("target_value", "目标值", Kind.AMOUNT),
@@ -339,7 +389,14 @@ MONITORING = Workbook(
 # Single-table inputs of §3.2, by key (the file stem a decisions/inbox folder uses).
 TABLES: dict[str, Sheet] = {
     s.key: s
-    for s in (SPOT_CHECKS, PREFECTURE_DECISIONS, OBJECTIONS, CHANGE_FILINGS, FINDINGS, REVOCATION_DECISIONS_SHEET)
+    for s in (
+        SPOT_CHECKS,
+        PREFECTURE_DECISIONS,
+        OBJECTIONS,
+        CHANGE_FILINGS,
+        FINDINGS,
+        REVOCATION_DECISIONS_SHEET,
+    )
 }
 
 # Columns that hold personal data: never in public outputs (SPEC §6, privacy).

@@ -49,7 +49,9 @@ class Submission:
     sources: list[SourceFile] = field(default_factory=list)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # sheet key → normalised strings
     field_rows: dict[str, dict[str, int]] = field(default_factory=dict)  # key/value sheet → field → row
-    issues: list[Issue] = field(default_factory=list)  # what intake already found (unreadable, missing sheet…)
+    issues: list[Issue] = field(
+        default_factory=list
+    )  # what intake already found (unreadable, missing sheet…)
 
     @property
     def readable(self) -> bool:

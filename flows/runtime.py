@@ -31,6 +31,10 @@ class _QuietBookkeeping(logging.Filter):
 
 
 logging.getLogger("prefect.task_runs").addFilter(_QuietBookkeeping())
+# A campaign runs hundreds of tasks: their "Created/Finished in state Completed()" lines would bury
+# what an operator needs in the console and cost the API a log record each. States are in the UI;
+# warnings and errors still show.
+logging.getLogger("prefect.task_runs").setLevel(logging.WARNING)
 
 
 def _note_task_run(_task: Any, task_run: Any, _state: Any) -> None:

@@ -25,7 +25,10 @@ def collect_submissions(campaign: InMemory, registry: InMemory) -> list[Any]:
     """A task per file in the inbox: archive the raw bytes under their hash, then read them."""
     c: Campaign = campaign.value
     paths = pipeline.inbox_entries(c.setup.inbox)
-    subs = pipeline.current_submissions([f.result() for f in t.collect_file.map(paths, campaign=unmapped(c))])
+    groups = pipeline.batches(paths, c.setup.files_per_task)
+    labels = [pipeline.batch_label([p.name for p in g]) for g in groups]
+    collected = t.collect_files.map(groups, campaign=unmapped(c), label=labels)
+    subs = pipeline.current_submissions([s for f in collected for s in f.result()])
     t.record("collect", pipeline.record_collection, registry.value, c, subs, flow_run_id())
     publish_table(
         f"campaign-{c.setup.year}-collected",
@@ -53,7 +56,9 @@ def validate_submissions(campaign: InMemory, subs: InMemory, registry: InMemory)
     """Pandera per submission (a task each), Great Expectations once over the stacked campaign."""
     c: Campaign = campaign.value
     submissions = subs.value
-    structured = [f.result() for f in t.check_structure.map(submissions)]
+    groups = pipeline.batches(submissions, c.setup.files_per_task)
+    labels = [pipeline.batch_label([s.submission_id for s in g]) for g in groups]
+    structured = [r for f in t.check_structures.map(groups, label=labels) for r in f.result()]
     quality = t.check_quality(structured, c)
     results = t.publish_validation(c, submissions, structured, quality)
     t.record("validation", pipeline.record_validation, registry.value, results, flow_run_id())
@@ -81,7 +86,11 @@ def score_clusters(
     """Art. 5 criteria and the Art. 6 veto per valid submission; the default scoring model."""
     c: Campaign = campaign.value
     valid = [r for r in results.value if r.valid]
-    evaluated = [f.result() for f in t.evaluate_cluster.map(valid, campaign=unmapped(c))]
+    groups = pipeline.batches(valid, c.setup.files_per_task)
+    labels = [pipeline.batch_label([r.submission_id for r in g]) for g in groups]
+    evaluated = [
+        e for f in t.evaluate_clusters.map(groups, campaign=unmapped(c), label=labels) for e in f.result()
+    ]
     evaluations = {e.submission_id: e for e in evaluated if e is not None}
     table = pipeline.decision_table(subs.value, results.value, evaluations)
     t.publish_scores(c, table, evaluations)
@@ -201,6 +210,7 @@ def yearly_campaign(
     engine: str = "gx",
     interactive: bool = False,
     approval_timeout_hours: float = 72,
+    files_per_task: int = 1,
 ) -> dict[str, Any]:
     """One year's certification campaign, from the county inbox to the certified list."""
     from clustercert.cli.common import today_shanghai
@@ -216,6 +226,7 @@ def yearly_campaign(
         overrides=overrides or {},
         engine=engine,
         approval_timeout_seconds=int(approval_timeout_hours * 3600),
+        files_per_task=files_per_task,
     )
     campaign = Campaign.open(setup)
     registry = pipeline.open_registry(campaign)

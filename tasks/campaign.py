@@ -16,14 +16,15 @@ from clustercert.validation import QualityReport, StructureResult, ValidationRes
 from flows.runtime import unit_task
 
 
-@unit_task(name="collect-file", task_run_name="collect-{path.name}")
-def collect_file(path: Path, campaign: Campaign) -> Submission:
-    return pipeline.collect_file(path, campaign)
+@unit_task(name="collect-file", task_run_name="collect-{label}")
+def collect_files(paths: list[Path], campaign: Campaign, label: str) -> list[Submission]:
+    """Normally one file (`files_per_task` = 1); a national-scale run may give a few dozen."""
+    return [pipeline.collect_file(path, campaign) for path in paths]
 
 
-@unit_task(name="check-structure", task_run_name="structure-{sub.submission_id}")
-def check_structure(sub: Submission) -> StructureResult:
-    return pipeline.check_submission_structure(sub)
+@unit_task(name="check-structure", task_run_name="structure-{label}")
+def check_structures(subs: list[Submission], label: str) -> list[StructureResult]:
+    return [pipeline.check_submission_structure(sub) for sub in subs]
 
 
 @unit_task(name="check-quality")
@@ -43,9 +44,9 @@ def publish_validation(
     return results
 
 
-@unit_task(name="evaluate-cluster", task_run_name="evaluate-{result.submission_id}")
-def evaluate_cluster(result: ValidationResult, campaign: Campaign) -> Any:
-    return pipeline.evaluate_submission(result, campaign)
+@unit_task(name="evaluate-cluster", task_run_name="evaluate-{label}")
+def evaluate_clusters(results: list[ValidationResult], campaign: Campaign, label: str) -> list[Any]:
+    return [pipeline.evaluate_submission(result, campaign) for result in results]
 
 
 @unit_task(name="publish-scores")

@@ -76,6 +76,9 @@ class CampaignSetup:
     overrides: dict[str, Any] = field(default_factory=dict)
     engine: str = "gx"  # expectations engine: "gx" (Great Expectations) or "pandas"
     approval_timeout_seconds: int = 72 * 3600  # interactive mode: how long a human step may wait
+    # A task per file by default; at national scale (thousands of files) a task per few dozen keeps
+    # the orchestration cost per file small.
+    files_per_task: int = 1
 
 
 @dataclass
@@ -105,6 +108,21 @@ class Campaign:
             "policy_description": described,
             "model_note": "默认评分模型（由本次申报工作设定）",
         }
+
+
+# --- units of work ------------------------------------------------------------------------------
+
+
+def batches(items: Sequence[Any], size: int) -> list[list[Any]]:
+    size = max(1, int(size))
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def batch_label(names: Sequence[str]) -> str:
+    """A task run's name: the file or submission itself, or the first and last of a batch."""
+    if len(names) == 1:
+        return names[0]
+    return f"{names[0]}…{names[-1]} ({len(names)})"
 
 
 # --- collect ------------------------------------------------------------------------------------

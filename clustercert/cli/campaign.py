@@ -31,6 +31,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--engine", choices=("gx", "pandas"), default="gx", help="expectations engine (default gx)"
     )
+    p.add_argument(
+        "--files-per-task",
+        type=int,
+        default=1,
+        metavar="N",
+        help="submissions per Prefect task (default 1; raise it for thousands of files)",
+    )
     add_db(p)
     p.set_defaults(handler=campaign)
 
@@ -93,6 +100,7 @@ def campaign(args: argparse.Namespace) -> int:
         overrides=parse_overrides(args.set),
         engine=args.engine,
         interactive=args.interactive,
+        files_per_task=args.files_per_task,
     )
     print_summary(summary)
     return 0

@@ -11,16 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "flows_management"))
 
-from mgmt_harness import close_harness, shared_harness  # noqa: E402
 from mgmt_registry import Campaign, certify_samples  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def prefect_api():
-    started, _ = shared_harness()
-    yield
-    if started:
-        close_harness()
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,13 @@ from clustercert.cli import main
 from tests.deployments.expected_schedules import EXPECTED
 
 
+def no_api_url():
+    """As on a machine with no server configured, even when a test harness of this session set one."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    return temporary_settings(restore_defaults={PREFECT_API_URL})
+
+
 def test_deployments_lists_every_deployment_with_its_schedule(
     capsys: pytest.CaptureFixture[str], tmp_path
 ) -> None:
@@ -28,7 +35,7 @@ def test_deployments_lists_every_deployment_with_its_schedule(
 )
 def test_usage_errors_exit_2(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    with pytest.raises(SystemExit) as exc:
+    with no_api_url(), pytest.raises(SystemExit) as exc:
         main(argv)
     assert exc.value.code == 2
 
@@ -37,6 +44,6 @@ def test_serve_without_a_server_says_how_to_get_one(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    with pytest.raises(SystemExit):
+    with no_api_url(), pytest.raises(SystemExit):
         main(["serve"])
     assert "PREFECT_API_URL" in capsys.readouterr().err
