@@ -7,7 +7,9 @@ finishes, and `wait_until_recorded` blocks until the API holds each of them in a
 
 from __future__ import annotations
 
+import importlib
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -140,3 +142,22 @@ class InMemory:
 
     def __repr__(self) -> str:
         return f"<InMemory {type(self.value).__name__}>"
+
+
+def warm_up_in_background(module: str) -> threading.Thread:
+    """Import a slow module in a daemon thread, so that it overlaps with waiting for the API.
+
+    A campaign waits several seconds for a throw-away Prefect server to start and later imports
+    Great Expectations (~4 s here); both happen at once this way. The main thread's own import of
+    the module simply waits for this one to finish.
+    """
+
+    def _import() -> None:
+        try:
+            importlib.import_module(module)
+        except Exception:  # noqa: BLE001 — the real import later reports any problem properly
+            log.debug("background import of %s failed", module, exc_info=True)
+
+    thread = threading.Thread(target=_import, name=f"warm-up-{module}", daemon=True)
+    thread.start()
+    return thread

@@ -14,7 +14,7 @@ from prefect import flow, get_run_logger, unmapped
 
 from clustercert.campaign import outputs, pipeline
 from clustercert.campaign.pipeline import Campaign, CampaignSetup
-from flows.runtime import InMemory, flow_run_id, publish_markdown, publish_table
+from flows.runtime import InMemory, flow_run_id, publish_markdown, publish_table, warm_up_in_background
 from tasks import campaign as t
 
 
@@ -27,8 +27,8 @@ def collect_submissions(campaign: InMemory, registry: InMemory) -> list[Any]:
     paths = pipeline.inbox_entries(c.setup.inbox)
     groups = pipeline.batches(paths, c.setup.files_per_task)
     labels = [pipeline.batch_label([p.name for p in g]) for g in groups]
-    collected = t.collect_files.map(groups, campaign=unmapped(c), label=labels)
-    subs = pipeline.current_submissions([s for f in collected for s in f.result()])
+    collected = [t.collect_files(g, c, label) for g, label in zip(groups, labels, strict=True)]
+    subs = pipeline.current_submissions([s for batch in collected for s in batch])
     t.record("collect", pipeline.record_collection, registry.value, c, subs, flow_run_id())
     publish_table(
         f"campaign-{c.setup.year}-collected",
@@ -58,7 +58,7 @@ def validate_submissions(campaign: InMemory, subs: InMemory, registry: InMemory)
     submissions = subs.value
     groups = pipeline.batches(submissions, c.setup.files_per_task)
     labels = [pipeline.batch_label([s.submission_id for s in g]) for g in groups]
-    structured = [r for f in t.check_structures.map(groups, label=labels) for r in f.result()]
+    structured = [r for g, label in zip(groups, labels, strict=True) for r in t.check_structures(g, label)]
     quality = t.check_quality(structured, c)
     results = t.publish_validation(c, submissions, structured, quality)
     t.record("validation", pipeline.record_validation, registry.value, results, flow_run_id())
@@ -86,11 +86,9 @@ def score_clusters(
     """Art. 5 criteria and the Art. 6 veto per valid submission; the default scoring model."""
     c: Campaign = campaign.value
     valid = [r for r in results.value if r.valid]
-    groups = pipeline.batches(valid, c.setup.files_per_task)
+    groups = pipeline.batches(valid, max(c.setup.files_per_task, c.setup.evaluations_per_task))
     labels = [pipeline.batch_label([r.submission_id for r in g]) for g in groups]
-    evaluated = [
-        e for f in t.evaluate_clusters.map(groups, campaign=unmapped(c), label=labels) for e in f.result()
-    ]
+    evaluated = [e for g, label in zip(groups, labels, strict=True) for e in t.evaluate_clusters(g, c, label)]
     evaluations = {e.submission_id: e for e in evaluated if e is not None}
     table = pipeline.decision_table(subs.value, results.value, evaluations)
     t.publish_scores(c, table, evaluations)
@@ -255,6 +253,21 @@ def yearly_campaign(
         f"{year} 年认定工作报告索引",
     )
     return {**summary, "index": str(index), "out": str(setup.out)}
+
+
+def run_locally(**params: Any) -> dict[str, Any]:
+    """Run yearly-campaign in this process and return once the Prefect API has recorded every task.
+
+    Starting a throw-away Prefect server takes several seconds, and so does importing Great
+    Expectations: the import runs in the background while the flow waits for the server.
+    """
+    from flows.runtime import wait_until_recorded
+
+    if params.get("engine", "gx") == "gx":
+        warm_up_in_background("great_expectations")
+    summary = yearly_campaign(**params)
+    wait_until_recorded()
+    return summary
 
 
 def _reports_markdown(setup: CampaignSetup, summary: dict[str, int], index: Path, batch: Any) -> str:

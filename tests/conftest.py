@@ -12,6 +12,8 @@ Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
 
 import pytest  # noqa: E402
 
+pytest_plugins = ["tests.flows_management.mgmt_fixtures"]
+
 
 @pytest.fixture(scope="session")
 def prefect_api():

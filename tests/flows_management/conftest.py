@@ -1,29 +1,6 @@
-"""Fixtures of the dynamic-management flow tests: one Prefect server, one campaign's registry (built
-once, copied per test so each test starts from the same certified clusters)."""
+"""The flow tests' fixtures come from mgmt_fixtures (shared with tests/cli_management)."""
 
-from __future__ import annotations
-
-import shutil
 import sys
 from pathlib import Path
 
-import pytest
-
 sys.path.insert(0, str(Path(__file__).parent))
-
-from mgmt_registry import Campaign, certify_samples  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def campaign_template(tmp_path_factory) -> Campaign:
-    root = tmp_path_factory.mktemp("campaign")
-    return certify_samples(root / "registry.db", root / "inbox")
-
-
-@pytest.fixture
-def campaign(campaign_template: Campaign, tmp_path: Path) -> Campaign:
-    """A private copy of the certified registry."""
-    source = Path(campaign_template.url.removeprefix("sqlite:///"))
-    target = tmp_path / "registry.db"
-    shutil.copy(source, target)
-    return Campaign(f"sqlite:///{target}", campaign_template.certified, campaign_template.samples)
