@@ -29,6 +29,7 @@ from clustercert.contract import (
 from clustercert.reference import counties
 from clustercert.submission import ROW
 from clustercert.uscc import expected_check_characters
+from expectations.plausibility import STAFFED
 from expectations.spec import SUBMISSION_ID
 from schemas.builder import empty_typed
 from schemas.structure import StructureResult
@@ -38,7 +39,6 @@ TABLES = ("profile", "annual", "annual_years", "enterprises", "designations", "i
 WINDOW = (3, 2, 1)  # the years Y-3, Y-2, Y-1 of 经营指标 (SPEC §3.1)
 # the amounts whose year-on-year change is checked: every AMOUNT column of 经营指标
 YOY_COLUMNS = tuple(c for c in ANNUAL.columns if c.kind == Kind.AMOUNT)
-STAFFED = 100  # employees above which an output under 100 万元 looks like 亿元
 
 
 def prepare(structured: Sequence[StructureResult]) -> dict[str, pd.DataFrame]:

@@ -24,7 +24,7 @@ from clustercert.issue import Severity
 from clustercert.policy import load_policy
 from clustercert.policy.loader import DEFAULT_POLICY
 from clustercert.reference import counties
-from expectations.prepare import STAFFED
+from expectations.plausibility import OUTPUT_SUM_FACTOR, STAFFED, YI_SUSPECT, YOY_FACTOR, YUAN_SUSPECT
 from expectations.spec import (
     A_GREATER_THAN_B,
     BETWEEN,
@@ -38,10 +38,6 @@ from expectations.spec import (
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
 # plausibility thresholds of the warnings (amounts in 万元)
-YUAN_SUSPECT = 100_000_000  # a cluster total above 1万亿元 was most likely entered in 元
-YI_SUSPECT = 100  # below 100 万元 with more than STAFFED employees: most likely entered in 亿元
-YOY_FACTOR = 10
-OUTPUT_SUM_FACTOR = 1.5
 
 
 @cache

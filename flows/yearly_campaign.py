@@ -2,6 +2,10 @@
 
 Sub-flows are the stages an operator watches and re-runs on their own (SPEC §5); inside them, a
 task per file, per submission or per prefecture. Every stage publishes a table artifact.
+
+Large in-memory arguments are wrapped in `quote(...)`: Prefect then hands them to the task as they
+are instead of walking every nested object for upstream futures, which at national scale (3,000
+submissions, a million rows) cost more than the work itself.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, unmapped
+from prefect.utilities.annotations import quote
 
 from clustercert.campaign import outputs, pipeline
 from clustercert.campaign.pipeline import Campaign, CampaignSetup
@@ -27,9 +32,11 @@ def collect_submissions(campaign: InMemory, registry: InMemory) -> list[Any]:
     paths = pipeline.inbox_entries(c.setup.inbox)
     groups = pipeline.batches(paths, c.setup.files_per_task)
     labels = [pipeline.batch_label([p.name for p in g]) for g in groups]
-    collected = [t.collect_files(g, c, label) for g, label in zip(groups, labels, strict=True)]
+    collected = [t.collect_files(quote(g), quote(c), label) for g, label in zip(groups, labels, strict=True)]
     subs = pipeline.current_submissions([s for batch in collected for s in batch])
-    t.record("collect", pipeline.record_collection, registry.value, c, subs, flow_run_id())
+    t.record(
+        "collect", pipeline.record_collection, quote(registry.value), quote(c), quote(subs), flow_run_id()
+    )
     publish_table(
         f"campaign-{c.setup.year}-collected",
         [
@@ -58,10 +65,12 @@ def validate_submissions(campaign: InMemory, subs: InMemory, registry: InMemory)
     submissions = subs.value
     groups = pipeline.batches(submissions, c.setup.files_per_task)
     labels = [pipeline.batch_label([s.submission_id for s in g]) for g in groups]
-    structured = [r for g, label in zip(groups, labels, strict=True) for r in t.check_structures(g, label)]
-    quality = t.check_quality(structured, c)
-    results = t.publish_validation(c, submissions, structured, quality)
-    t.record("validation", pipeline.record_validation, registry.value, results, flow_run_id())
+    structured = [
+        r for g, label in zip(groups, labels, strict=True) for r in t.check_structures(quote(g), label)
+    ]
+    quality = t.check_quality(quote(structured), quote(c))
+    results = t.publish_validation(quote(c), quote(submissions), quote(structured), quote(quality))
+    t.record("validation", pipeline.record_validation, quote(registry.value), quote(results), flow_run_id())
     publish_table(
         f"campaign-{c.setup.year}-validation",
         [
@@ -88,11 +97,22 @@ def score_clusters(
     valid = [r for r in results.value if r.valid]
     groups = pipeline.batches(valid, max(c.setup.files_per_task, c.setup.evaluations_per_task))
     labels = [pipeline.batch_label([r.submission_id for r in g]) for g in groups]
-    evaluated = [e for g, label in zip(groups, labels, strict=True) for e in t.evaluate_clusters(g, c, label)]
+    evaluated = [
+        e
+        for g, label in zip(groups, labels, strict=True)
+        for e in t.evaluate_clusters(quote(g), quote(c), label)
+    ]
     evaluations = {e.submission_id: e for e in evaluated if e is not None}
     table = pipeline.decision_table(subs.value, results.value, evaluations)
-    t.publish_scores(c, table, evaluations)
-    t.record("scores", pipeline.record_evaluations, registry.value, c, evaluations, flow_run_id())
+    t.publish_scores(quote(c), quote(table), quote(evaluations))
+    t.record(
+        "scores",
+        pipeline.record_evaluations,
+        quote(registry.value),
+        quote(c),
+        quote(evaluations),
+        flow_run_id(),
+    )
     scored = table[table["valid"]].sort_values("score", ascending=False)
     publish_table(
         f"campaign-{c.setup.year}-scores",
@@ -130,7 +150,7 @@ def prefecture_recommendation(
 
     def decide(batch: Any) -> list[Any]:
         futures = t.recommend_prefecture.map(
-            codes, table=unmapped(frame), decisions=unmapped(batch), campaign=unmapped(c)
+            codes, table=unmapped(quote(frame)), decisions=unmapped(quote(batch)), campaign=unmapped(quote(c))
         )
         return [f.result() for f in futures]
 
@@ -144,7 +164,9 @@ def prefecture_recommendation(
         decisions.value = batch
         recommendations = decide(batch)
     transitions = [tr for r in recommendations for tr in r.transitions]
-    t.record("prefectures", pipeline.record_transitions, registry.value, transitions, flow_run_id())
+    t.record(
+        "prefectures", pipeline.record_transitions, quote(registry.value), quote(transitions), flow_run_id()
+    )
     for rec in recommendations:
         publish_table(
             f"campaign-{c.setup.year}-prefecture-{rec.prefecture_code}",
@@ -173,11 +195,23 @@ def provincial_shortlist(
 ) -> tuple[Any, Any]:
     """Art. 10: province-wide ranking, spot checks, quota, public notice, objections, certification."""
     c: Campaign = campaign.value
-    listed, certification = t.shortlist_and_certify(recommendations.value, decisions.value, c)
-    t.record(
-        "shortlist", pipeline.record_transitions, registry.value, list(listed.transitions), flow_run_id()
+    listed, certification = t.shortlist_and_certify(
+        quote(recommendations.value), quote(decisions.value), quote(c)
     )
-    t.record("certification", pipeline.record_certification, registry.value, certification, flow_run_id())
+    t.record(
+        "shortlist",
+        pipeline.record_transitions,
+        quote(registry.value),
+        quote(list(listed.transitions)),
+        flow_run_id(),
+    )
+    t.record(
+        "certification",
+        pipeline.record_certification,
+        quote(registry.value),
+        quote(certification),
+        flow_run_id(),
+    )
     publish_table(
         f"campaign-{c.setup.year}-shortlist",
         [

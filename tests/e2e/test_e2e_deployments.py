@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from e2e_server import BIN, Server, clean_env, prefect_server, start, stop
 
+from flows.local_server import BIN, Server, clean_env, prefect_server, start, stop
 from tests.deployments.expected_schedules import EXPECTED, SHANGHAI, next_run
 
 pytestmark = pytest.mark.e2e

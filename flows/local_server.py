@@ -1,4 +1,4 @@
-"""A real `prefect server start` on loopback for end-to-end tests, and processes run against it.
+"""A real `prefect server start` on loopback (end-to-end tests, the benchmark), and processes run against it.
 
 Every process is started in its own session (process group) and stopped by terminating that group,
 so nothing outlives the test, even when it fails half-way.
