@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from campaign_builders import decisions, table
 
 from clustercert import contract
@@ -170,9 +169,6 @@ def test_load_passes_reader_issues_on_and_drops_their_rows(tmp_path: Path):
 
 
 def test_load_with_the_real_intake_reader(tmp_path: Path):
-    intake = pytest.importorskip("clustercert.intake")
-    if not hasattr(intake, "read_table"):
-        pytest.skip("clustercert.intake.read_table not available yet")
     (tmp_path / "prefecture_decisions.csv").write_text(
         f"申报编号,是否推荐,说明\n{A},否,产值存疑\n{B},也许,\n", encoding="utf-8"
     )
@@ -183,9 +179,6 @@ def test_load_with_the_real_intake_reader(tmp_path: Path):
 
 
 def test_load_with_the_real_reader_reports_a_missing_column_once(tmp_path: Path):
-    intake = pytest.importorskip("clustercert.intake")
-    if not hasattr(intake, "read_table"):
-        pytest.skip("clustercert.intake.read_table not available yet")
     (tmp_path / "objections.csv").write_text(f"申报编号,说明\n{A},举报\n", encoding="utf-8")
     d = BatchDecisions.load(tmp_path, KNOWN)
     assert d.unavailable == {"objections"}

@@ -41,7 +41,9 @@ def test_operator_answer_in_the_prefect_ui_decides_the_recommendation(prefect_ap
     deadline = time.monotonic() + 240
     with get_client(sync_client=True) as client:
         while paused is None and time.monotonic() < deadline:
-            runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=["prefectures-2025"])))
+            runs = client.read_flow_runs(
+                flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=["prefectures-2025"]))
+            )
             paused = next((r for r in runs if r.state and r.state.is_paused()), None)
             time.sleep(0.5)
     assert paused is not None, "the prefecture step never paused for input"
@@ -50,7 +52,10 @@ def test_operator_answer_in_the_prefect_ui_decides_the_recommendation(prefect_ap
     worker.join(timeout=240)
     assert not worker.is_alive()
 
-    rows = {r["submission_id"]: r for r in csv.DictReader((tmp_path / "out" / "decisions.csv").open(encoding="utf-8-sig"))}
+    rows = {
+        r["submission_id"]: r
+        for r in csv.DictReader((tmp_path / "out" / "decisions.csv").open(encoding="utf-8-sig"))
+    }
     assert rows[declined]["recommended"] == "false"
     assert all(rows[sid]["recommended"] == "true" for sid in eligible[1:])
     assert outcome["summary"]["recommended"] == len(eligible) - 1

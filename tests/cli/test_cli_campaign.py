@@ -27,7 +27,16 @@ def test_template_writes_the_seven_sheets_and_the_guide(tmp_path, capsys):
     out = tmp_path / "申报书模板.xlsx"
     assert main(["template", "--out", str(out), "--year", "2026"]) == 0
     names = openpyxl.load_workbook(out).sheetnames
-    for sheet in ("基本信息", "经营指标", "企业名录", "梯度培育", "安全合规", "定性条件", "发展规划", "填表说明"):
+    for sheet in (
+        "基本信息",
+        "经营指标",
+        "企业名录",
+        "梯度培育",
+        "安全合规",
+        "定性条件",
+        "发展规划",
+        "填表说明",
+    ):
         assert sheet in names
     assert "template written" in capsys.readouterr().out
 
