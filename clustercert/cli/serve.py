@@ -11,6 +11,7 @@ Two ways to run the schedules (docs/operations.md):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -92,10 +93,8 @@ def _serve_with_worker(pool: str, limit: int | None, base: Path | None, url: str
     for name in register_deployments(base, work_pool=pool):
         print(f"registered {name}", file=sys.stderr)
     print(f"process worker for pool {pool!r} on {url}", file=sys.stderr)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how an operator stops the worker
         asyncio.run(ProcessWorker(work_pool_name=pool, limit=limit).start())
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

@@ -41,7 +41,7 @@ class RegistryError(Exception):
 
 
 class NotFound(RegistryError, LookupError):
-    pass
+    """No such campaign, submission or certificate in the registry."""
 
 
 class Conflict(RegistryError):
