@@ -6,6 +6,7 @@ GX is imported here, inside the first call (importing it costs seconds, which th
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping, Sequence
 from functools import cache
@@ -29,6 +30,8 @@ class _Context:
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
         self._gx, self._gxe = gx, gxe
+        # GX announces its ephemeral Data Docs folder at INFO; we render results in our own report.
+        logging.getLogger("great_expectations").setLevel(logging.WARNING)
         self.context = gx.get_context(mode="ephemeral")
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
         self._source = self.context.data_sources.add_pandas("clustercert")
