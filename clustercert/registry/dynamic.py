@@ -65,7 +65,37 @@ def _key(*parts: Any) -> str:
     return hashlib.sha256(json.dumps(jsonable(list(parts)), ensure_ascii=False).encode()).hexdigest()
 
 
+EXPIRY_NOTICE_FIELD = "expiry_notice"
+
+
 class DynamicWrites(TransactionCore):
+    # -- 第十一条 expiry notices ---------------------------------------------------------------
+    # A sent notice is a fact in the certificate's history, so it lives in the audit log
+    # (field `expiry_notice`, value "days|valid_until|sent_on"); these two methods own that format.
+    def record_expiry_notice(
+        self, certificate_id: str, *, notice_days: int, valid_until: date, sent_on: date, text: str
+    ) -> None:
+        """Remember that the notice `notice_days` before `valid_until` went out on `sent_on`."""
+        self._audit(
+            EntityKind.CERTIFICATION,
+            certificate_id,
+            field=EXPIRY_NOTICE_FIELD,
+            new_value=f"{int(notice_days)}|{valid_until.isoformat()}|{sent_on.isoformat()}",
+            reason=text,
+            article="第十一条",
+        )
+
+    def expiry_notices_sent(self) -> list[tuple[str, int, date, date]]:
+        """(certificate_id, notice_days, valid_until, sent_on) of every notice recorded."""
+        sent = []
+        for entry in self.audit(entity_kind=EntityKind.CERTIFICATION):
+            if entry.field == EXPIRY_NOTICE_FIELD and entry.new_value:
+                days, until, sent_on = entry.new_value.split("|")
+                sent.append(
+                    (entry.entity_id, int(days), date.fromisoformat(until), date.fromisoformat(sent_on))
+                )
+        return sent
+
     # -- 第十三条 monitoring -------------------------------------------------------------------
     def record_monitoring(
         self,

@@ -188,3 +188,18 @@ def test_a_whole_certificate_decision_covers_every_pending_ground(certified: tup
     assert len([e for e in registry.audit(cert) if e.field == "decision"]) == 4  # 2 proposed + 2 decided
     with pytest.raises(Conflict), registry.transaction() as tx:
         tx.decide_revocation(cert, None, "不予撤销", "改判", decided_on=date(2027, 6, 2))
+
+
+def test_expiry_notice_is_recorded_with_its_article_and_read_back(certified: tuple[Registry, str]) -> None:
+    registry, cert = certified
+    with registry.transaction() as tx:
+        tx.record_expiry_notice(
+            cert,
+            notice_days=90,
+            valid_until=date(2029, 7, 30),
+            sent_on=date(2029, 5, 1),
+            text="有效期将于90天后届满",
+        )
+        assert tx.expiry_notices_sent() == [(cert, 90, date(2029, 7, 30), date(2029, 5, 1))]
+    [entry] = [e for e in registry.audit(cert) if e.field == "expiry_notice"]
+    assert (entry.article, entry.reason) == ("第十一条", "有效期将于90天后届满")

@@ -5,9 +5,8 @@ take in review applications (复核) through validation and the Art. 5/6 rules, 
 A review is decided once its certificate has expired (the lifecycle renews from under_review); an
 application that arrives during the notice period waits for that day.
 
-Notices are remembered in the audit log (entity certification, field `expiry_notice`, new value
-"<days>|<valid_until>|<sent_on>"): a later run does not send them again, a re-run on the same day
-lists the same notices.
+Sent notices are recorded in the registry (`record_expiry_notice`): a later run does not send them
+again, a re-run on the same day lists the same notices.
 """
 
 from __future__ import annotations
@@ -42,7 +41,6 @@ from clustercert.submission import Submission
 from clustercert.validation import ValidationResult
 
 ISSUES_FILE = "review_issues.csv"
-NOTICE_FIELD = "expiry_notice"
 REVIEW_COLUMNS = [
     "certificate_id",
     "review_submission_id",
@@ -194,27 +192,17 @@ def _old_valid_until(tx: Transaction, sub: Any) -> date:
 
 
 def _notices(tx: Transaction, rows: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """Due notices not sent on an earlier day; the new ones are written to the audit log."""
+    """Due notices not sent on an earlier day; the new ones are recorded in the registry."""
     earlier, today = set(), set()
-    for entry in tx.audit(entity_kind=EntityKind.CERTIFICATION):
-        if entry.field != NOTICE_FIELD or not entry.new_value:
-            continue
-        days, until, sent_on = entry.new_value.split("|")
-        key = (entry.entity_id, int(days), date.fromisoformat(until))
-        (today if date.fromisoformat(sent_on) == as_of else earlier).add(key)
+    for certificate_id, days, until, sent_on in tx.expiry_notices_sent():
+        (today if sent_on == as_of else earlier).add((certificate_id, days, until))
     notices = expiry_notices(rows, already_sent=earlier - today)
     for notice in records(notices):
         key = (notice["certificate_id"], int(notice["notice_days"]), notice["valid_until"])
         if key in today:
             continue
-        # the registry has no notice table: the audit log is where a sent notice is remembered
-        tx._audit(  # noqa: SLF001
-            EntityKind.CERTIFICATION,
-            notice["certificate_id"],
-            field=NOTICE_FIELD,
-            new_value=f"{key[1]}|{key[2].isoformat()}|{as_of.isoformat()}",
-            reason=notice["text"],
-            article="第十一条",
+        tx.record_expiry_notice(
+            key[0], notice_days=key[1], valid_until=key[2], sent_on=as_of, text=notice["text"]
         )
     return notices
 
