@@ -18,17 +18,25 @@ def sha(tag: str) -> str:
     return (tag * 64)[:64]
 
 
-def submit(tx, tag: str, *, received_at: str = "2026-06-30T02:00:00", name: str = NAME) -> str:
+def submit(
+    tx,
+    tag: str,
+    *,
+    received_at: str = "2026-06-30T02:00:00",
+    name: str | None = NAME,
+    county_code: str = COUNTY,
+    folder: str = "",
+) -> str:
     """Record the workbook whose SHA-256 is made of `tag`; returns its submission id."""
-    sid = f"{YEAR}-{COUNTY}-{sha(tag)[:8]}"
+    sid = f"{YEAR}-{county_code}-{sha(tag)[:8]}"
     tx.record_submission(
         submission_id=sid,
         campaign_year=YEAR,
-        file_name=f"{tag}.xlsx",
+        file_name=f"{folder}{tag}.xlsx",
         sha256=sha(tag),
         archived_path=f"var/archive/{sha(tag)}.xlsx",
         received_at=received_at,
-        county_code=COUNTY,
+        county_code=county_code,
         cluster_name=name,
         application_type="新申报",
     )

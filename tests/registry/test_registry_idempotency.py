@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from registry_helpers import AS_OF, COUNTY, NAME, POLICY, YEAR, sha
+from registry_helpers import AS_OF, COUNTY, NAME, POLICY, YEAR, sha, submit
 
 from clustercert.lifecycle import EntityKind, Status
 from clustercert.registry import CertificationInput, Registry
@@ -14,18 +14,7 @@ OTHER, THIRD = "尚志市食用菌产业集群", "尚志市红树莓产业集群
 
 
 def record(tx, tag: str, name: str | None, received_at: str, county_code: str = COUNTY) -> str:
-    sid = f"{YEAR}-{county_code}-{sha(tag)[:8]}"
-    tx.record_submission(
-        submission_id=sid,
-        campaign_year=YEAR,
-        file_name=f"inbox/{tag}.xlsx",
-        sha256=sha(tag),
-        archived_path=f"var/archive/{sha(tag)}.xlsx",
-        received_at=received_at,
-        county_code=county_code,
-        cluster_name=name,
-    )
-    return sid
+    return submit(tx, tag, received_at=received_at, name=name, county_code=county_code, folder="inbox/")
 
 
 def evaluate(tx, sid: str, eligible: bool, failed: list[str], score: float | None) -> None:
