@@ -48,11 +48,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except UsageError as exc:
         parser.error(str(exc))  # exits 2
+    except CommandRefused as exc:
+        print(f"clustercert {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
     return 2
 
 
 class UsageError(Exception):
-    """A problem with the command line itself (exit code 2)."""
+    """A problem with the command line itself (exit code 2, with the usage line)."""
+
+
+class CommandRefused(Exception):
+    """The command cannot start: one clear line on stderr, exit 2 (usage) or 1 (environment, data)."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 if __name__ == "__main__":

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from clustercert.cli.common import add_as_of, add_db, existing_dir, iso_date
+from clustercert.cli.common import add_as_of, add_db, existing_dir, iso_date, positive_float, positive_int
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,10 +34,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--files-per-task",
-        type=int,
+        type=positive_int,
         default=1,
         metavar="N",
         help="submissions per Prefect task (default 1; raise it for thousands of files)",
+    )
+    p.add_argument(
+        "--interactive",
+        action="store_true",
+        help="pause at the prefecture step for the operator's answers in the Prefect UI "
+        "(needs a Prefect server: set PREFECT_API_URL, see docs/operations.md)",
+    )
+    p.add_argument(
+        "--approval-timeout-hours",
+        type=positive_float,
+        default=72.0,
+        metavar="H",
+        help="interactive mode: how long a paused step waits for the operator (default 72)",
     )
     add_db(p)
     p.set_defaults(handler=campaign)
@@ -58,13 +72,45 @@ def parse_overrides(items: list[str]) -> dict[str, Any]:
     overrides: dict[str, Any] = {}
     for item in items:
         key, sep, raw = item.partition("=")
-        if not sep or not key:
+        if not sep or not key.strip():
             raise UsageError(f"--set expects ID=VALUE, got {item!r}")
         try:
             overrides[key.strip()] = json.loads(raw)
         except json.JSONDecodeError:
             overrides[key.strip()] = raw
     return overrides
+
+
+def preflight(
+    *,
+    year: int,
+    as_of: date,
+    inbox: Path | None,
+    out: Path,
+    decisions: Path | None,
+    overrides: dict[str, Any],
+    db_url: str | None,
+) -> None:
+    """Refuse the run before any work: bad overrides, years, folders, calendar, registry."""
+    from clustercert.campaign.preflight import Refused, check_campaign
+    from clustercert.cli import CommandRefused
+    from clustercert.registry import Registry, RegistryUnavailable
+
+    try:
+        check_campaign(
+            year=year,
+            as_of=as_of,
+            inbox=inbox,
+            out=out,
+            decisions=decisions,
+            policy_name="hlj-2023",
+            overrides=overrides,
+        )
+        Registry.open(db_url).close()  # reachable, and migrated once here rather than mid-run
+    except Refused as exc:
+        raise CommandRefused(exc.message, exc.exit_code) from None
+    except RegistryUnavailable as exc:
+        raise CommandRefused(str(exc), 2 if exc.usage else 1) from None
 
 
 def run_campaign(**params: Any) -> dict[str, Any]:
@@ -85,18 +131,39 @@ def print_summary(summary: dict[str, Any]) -> None:
 
 
 def campaign(args: argparse.Namespace) -> int:
+    import os
+
+    from clustercert.cli import CommandRefused
     from clustercert.cli.common import today_shanghai
 
+    as_of = args.as_of or today_shanghai()
+    overrides = parse_overrides(args.set)
+    if args.interactive and not os.environ.get("PREFECT_API_URL"):
+        raise CommandRefused(
+            "--interactive 需要可访问界面的 Prefect 服务器 / --interactive needs a Prefect server with its UI: "
+            "start one (prefect server start) and set PREFECT_API_URL; see docs/operations.md",
+            2,
+        )
+    preflight(
+        year=args.year,
+        as_of=as_of,
+        inbox=args.inbox,
+        out=args.out,
+        decisions=args.decisions,
+        overrides=overrides,
+        db_url=args.db,
+    )
     summary = run_campaign(
         year=args.year,
         inbox=str(args.inbox),
         out=str(args.out),
-        as_of=args.as_of or today_shanghai(),
+        as_of=as_of,
         decisions=str(args.decisions) if args.decisions else None,
         db_url=args.db,
-        overrides=parse_overrides(args.set),
+        overrides=overrides,
         engine=args.engine,
         interactive=args.interactive,
+        approval_timeout_hours=args.approval_timeout_hours,
         files_per_task=args.files_per_task,
     )
     print_summary(summary)
@@ -105,23 +172,32 @@ def campaign(args: argparse.Namespace) -> int:
 
 def demo(args: argparse.Namespace) -> int:
     import shutil
-    from datetime import date
 
     from clustercert.samples import generate_campaign, generate_decisions
 
     root: Path = args.out
     inbox, decisions, out = root / "inbox", root / "decisions", root / "out"
-    for folder in (inbox, decisions, out):
+    as_of = args.as_of or date(args.year, 7, 24)
+    db_url = args.db or f"sqlite:///{(root / 'registry.db').resolve()}"
+    for folder in (inbox, decisions):
         shutil.rmtree(folder, ignore_errors=True)
+    preflight(
+        year=args.year,
+        as_of=as_of,
+        inbox=None,  # generated below
+        out=out,
+        decisions=None,
+        overrides={},
+        db_url=db_url,
+    )
     samples = generate_campaign(inbox, year=args.year, count=args.count)
     generate_decisions(decisions, samples)
-    db_url = args.db or f"sqlite:///{(root / 'registry.db').resolve()}"
     print(f"样例申报 sample submissions: {len(samples)} in {inbox}")
     summary = run_campaign(
         year=args.year,
         inbox=str(inbox),
         out=str(out),
-        as_of=args.as_of or date(args.year, 7, 24),
+        as_of=as_of,
         decisions=str(decisions),
         db_url=db_url,
     )

@@ -8,6 +8,7 @@ typo stops the run at load instead of silently changing who is certified.
 from __future__ import annotations
 
 import copy
+import difflib
 import functools
 from collections.abc import Mapping
 from datetime import date
@@ -122,7 +123,7 @@ def build_policy(
         qualitative_items=items,
         veto=veto,
         scoring=scoring,
-        overrides=_overrides(parameters, overrides or {}),
+        overrides=_overrides(name, parameters, overrides or {}),
     )
     for pid in parameters:
         policy.value(pid)  # every parameter must have a value in force on `on`
@@ -135,11 +136,18 @@ def _methods_named(scoring_node: Any) -> set[str]:
     return {str(i["method"]) for a in aspects for i in a.get("indicators") or [] if i.get("method")}
 
 
-def _overrides(parameters: Mapping[str, Parameter], overrides: Mapping[str, Any]) -> dict[str, Any]:
+def _overrides(
+    name: str, parameters: Mapping[str, Parameter], overrides: Mapping[str, Any]
+) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for pid, raw in overrides.items():
         if pid not in parameters:
-            raise PolicyError(f"override of unknown parameter {pid!r}; known ids: {', '.join(parameters)}")
+            close = difflib.get_close_matches(pid, list(parameters), n=4, cutoff=0.5)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise PolicyError(
+                f"override of unknown parameter {pid!r}{hint} (policy {name} lists every id in its file, "
+                "and a campaign's policy.json shows the values in force)"
+            )
         parameter = parameters[pid]
         value = _coerce(parameter, raw)
         check_allowed(parameter, value)
@@ -150,8 +158,10 @@ def _overrides(parameters: Mapping[str, Parameter], overrides: Mapping[str, Any]
 def _coerce(parameter: Parameter, raw: Any) -> Any:
     """An override takes the type of the value it replaces (a threshold stays an exact number)."""
     current = parameter.values[-1][1]
-    if raw is None or current is None:
-        return yaml_number(raw)
+    if raw is None:
+        return None  # "null": e.g. no quota (A10.quota)
+    if current is None:
+        current = 0  # a parameter whose default is "none" (A10.quota) takes a whole number
     if isinstance(current, bool) or not isinstance(current, int | Decimal):
         if isinstance(current, list) and not isinstance(raw, list | tuple):
             raise PolicyError(f"override {parameter.id}: expected a list, got {raw!r}")
@@ -168,6 +178,9 @@ def _coerce(parameter: Parameter, raw: Any) -> Any:
         raise PolicyError(f"override {parameter.id}: expected a number, got {raw!r}") from None
     if not number.is_finite():
         raise PolicyError(f"override {parameter.id}: expected a finite number, got {raw!r}")
+    if number < 0:
+        # Every number of the regulation is a count, an amount, a share or a period: none is negative.
+        raise PolicyError(f"override {parameter.id}: expected a number ≥ 0, got {raw!r}")
     return int(number) if isinstance(current, int) and number == number.to_integral_value() else number
 
 

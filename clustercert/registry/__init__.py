@@ -5,7 +5,14 @@ from clustercert.registry.certify import CertificationInput
 from clustercert.registry.core import Conflict, NotFound, RegistryError, cluster_key
 from clustercert.registry.dynamic import CHANGE_FIELDS, DECISION_WORDS, ReportStatus
 from clustercert.registry.payload import cluster_data_to_payload, payload_to_cluster_data
-from clustercert.registry.store import DEFAULT_URL, URL_ENV, Registry, Transaction, resolve_url
+from clustercert.registry.store import (
+    DEFAULT_URL,
+    URL_ENV,
+    Registry,
+    RegistryUnavailable,
+    Transaction,
+    resolve_url,
+)
 
 __all__ = [
     "CHANGE_FIELDS",
@@ -17,6 +24,7 @@ __all__ = [
     "NotFound",
     "Registry",
     "RegistryError",
+    "RegistryUnavailable",
     "ReportStatus",
     "Transaction",
     "cluster_data_to_payload",

@@ -44,6 +44,18 @@ DEFAULT_URL = "sqlite:///var/clustercert.db"  # relative to the working director
 URL_ENV = "CLUSTERCERT_DB_URL"
 
 
+class RegistryUnavailable(Exception):
+    """The registry URL cannot be used: malformed, an unknown database, or the server unreachable.
+
+    A problem of the environment, not of the data: the command stops before any work with this
+    message (the URL is shown without its password).
+    """
+
+    def __init__(self, message: str, *, usage: bool = False) -> None:
+        super().__init__(message)
+        self.usage = usage  # True: the URL itself is wrong (exit 2); False: unreachable (exit 1)
+
+
 class Transaction(CampaignWrites, CertificationWrites, DynamicWrites):
     """One unit of work: every write method of the registry, and the reads, on one session."""
 
@@ -67,10 +79,31 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _shown(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return url
+
+
+def _unusable_url(url: str, exc: Exception) -> str:
+    return (
+        f"登记库地址无法使用 / registry URL not usable: {_shown(url)} ({exc}); "
+        "use sqlite:///path/to/file.db or postgresql+psycopg://user@host/db"
+    )
+
+
+def _unreachable(url: str, exc: Exception) -> str:
+    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    return f"无法连接登记库 / cannot open the registry {_shown(url)}: {detail}"
+
+
 def create_registry_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return sa.create_engine(url, pool_pre_ping=True)
+        # An unreachable server answers within seconds instead of hanging a run.
+        connect = {"connect_timeout": 10} if parsed.get_backend_name() == "postgresql" else {}
+        return sa.create_engine(url, pool_pre_ping=True, connect_args=connect)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url)
@@ -89,10 +122,26 @@ class Registry:
     def open(
         cls, url: str | None = None, *, clock: Callable[[], datetime] = utc_now, upgrade: bool = True
     ) -> Registry:
-        """Connect and bring the schema to the newest migration (`alembic upgrade head`)."""
-        engine = create_registry_engine(resolve_url(url))
-        if upgrade:
-            migrate.upgrade(engine)
+        """Connect and bring the schema to the newest migration (`alembic upgrade head`).
+
+        Raises `RegistryUnavailable` (one clear line) when the URL cannot be used.
+        """
+        resolved = resolve_url(url)
+        try:
+            engine = create_registry_engine(resolved)
+        except (sa.exc.ArgumentError, ImportError) as exc:
+            raise RegistryUnavailable(_unusable_url(resolved, exc), usage=True) from None
+        except OSError as exc:
+            raise RegistryUnavailable(_unreachable(resolved, exc)) from None
+        try:
+            if upgrade:
+                migrate.upgrade(engine)
+            else:
+                with engine.connect():
+                    pass
+        except (sa.exc.OperationalError, sa.exc.InterfaceError, OSError) as exc:
+            engine.dispose()
+            raise RegistryUnavailable(_unreachable(resolved, exc)) from None
         return cls(engine, clock=clock)
 
     @property
