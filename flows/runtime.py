@@ -20,6 +20,9 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 
+from flows import server_guard
+
+server_guard.install()  # a throw-away Prefect server never outlives the process that started it
 log = logging.getLogger("clustercert")
 
 _finished_task_runs: set[UUID] = set()
