@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -34,11 +35,25 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+# pg_advisory_xact_lock key: "clustercert migrations" (any fixed 64-bit number shared by all runs).
+MIGRATION_LOCK = 0x636C757374657263
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database to `revision` in one transaction (PostgreSQL DDL is transactional)."""
+    """Bring the database to `revision` in one transaction (PostgreSQL DDL is transactional).
+
+    Several runs may open a fresh registry at once (two campaigns, a worker pool): on PostgreSQL the
+    upgrade holds a transaction-scoped advisory lock and looks at the revision again once it has it,
+    so exactly one of them migrates and the others find the schema at head. (SQLite takes its write
+    lock with BEGIN IMMEDIATE, see `store._sqlite_begin`.)
+    """
     if revision == "head" and current_revision(engine) == head_revision():
         return  # the common case: nothing to do, and no Alembic log lines on every open
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        if revision == "head" and MigrationContext.configure(conn).get_current_revision() == head_revision():
+            return
         command.upgrade(alembic_config(conn), revision)
 
 

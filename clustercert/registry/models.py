@@ -70,6 +70,10 @@ class Campaign(Base):
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
     flow_run_id: Mapped[str | None] = mapped_column(sa.String(64))  # the latest run
+    notice_first_day: Mapped[date | None]  # 公示 period (第十条)
+    notice_last_day: Mapped[date | None]
+    decided_on: Mapped[date | None]  # objections settled, certificates dated
+    decisions_sha256: Mapped[str | None] = mapped_column(sa.String(64))  # the human decisions used
 
 
 class Cluster(Base):
@@ -119,6 +123,10 @@ class Submission(Base):
     warning_count: Mapped[int] = mapped_column(default=0)
     recorded_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    prefecture_rank: Mapped[int | None]  # 第九条: order in the prefecture's recommendation
+    province_rank: Mapped[int | None]  # 第十条: province-wide 择优 rank
+    notice_seq: Mapped[int | None]  # 公示名单 sequence number
+    stage_note: Mapped[str | None] = mapped_column(sa.Text)  # why a decision is pending
 
 
 class Evaluation(Base):

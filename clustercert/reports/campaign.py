@@ -182,7 +182,12 @@ def render_public_notice(
         table=_public_table(public, PUBLIC_NOTICE_COLUMNS),
     )
     xlsx = write_rows_xlsx(
-        out_dir / "public_notice.xlsx", public, PUBLIC_NOTICE_COLUMNS, sheet_title="公示名单", title=title
+        out_dir / "public_notice.xlsx",
+        public,
+        PUBLIC_NOTICE_COLUMNS,
+        sheet_title="公示名单",
+        title=title,
+        stamp=campaign.get("as_of"),
     )
     _assert_not_leaked([html, xlsx], _private_values(rows))
     return html, xlsx
@@ -211,7 +216,14 @@ def render_certified_list(
         count=len(public),
         table=_public_table(public, columns),
     )
-    xlsx = write_rows_xlsx(out_dir / "certified.xlsx", public, columns, sheet_title="认定名单", title=title)
+    xlsx = write_rows_xlsx(
+        out_dir / "certified.xlsx",
+        public,
+        columns,
+        sheet_title="认定名单",
+        title=title,
+        stamp=campaign.get("as_of"),
+    )
     _assert_not_leaked([html, xlsx], _private_values(rows))
     return html, xlsx
 
@@ -281,6 +293,7 @@ def render_prefecture_list(
         sheet_title="推荐名单",
         title=title,
         numeric=("score",),
+        stamp=campaign.get("as_of"),
     )
     return html, xlsx
 

@@ -10,7 +10,10 @@ Numbers stay numbers in both.
 from __future__ import annotations
 
 import csv
+import io
+import re
 import unicodedata
+import zipfile
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -28,6 +31,47 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MAX_WIDTH = 60
 
 Columns = Sequence[tuple[str, str]]
+CREATOR = "clustercert"
+DEFAULT_STAMP = date(2023, 7, 7)  # the regulation's date: for a file that belongs to no campaign date
+_CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def save_reproducibly(book: Workbook, path: Path, stamp: date | datetime | str | None = None) -> Path:
+    """Save so that the same content gives the same bytes: fixed document dates, author and zip times.
+
+    openpyxl stamps docProps/core.xml and every zip entry with the current time; a re-run of a
+    campaign on the same inputs must give files that compare equal with `cmp`. `stamp` is the
+    date the content belongs to (a campaign's as-of date).
+    """
+    when = _stamp(stamp)
+    book.properties.creator = CREATOR
+    book.properties.lastModifiedBy = CREATOR
+    book.properties.created = when
+    buffer = io.BytesIO()
+    book.save(buffer)
+    iso = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source, zipfile.ZipFile(path, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = _CORE_DATES.sub(lambda m: m.group(1) + iso + m.group(3), data)
+            entry = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            target.writestr(entry, data)
+    return path
+
+
+def _stamp(value: date | datetime | str | None) -> datetime:
+    if value is None or value == "":
+        value = DEFAULT_STAMP
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    return value.replace(tzinfo=None, microsecond=0)
 
 
 def is_formula_like(text: str) -> bool:
@@ -70,11 +114,13 @@ def write_rows_xlsx(
     sheet_title: str = "Sheet1",
     numeric: Collection[str] = (),
     title: str = "",
+    stamp: date | datetime | str | None = None,
 ) -> Path:
     """Write rows as one sheet: bold frozen header (Chinese), typed cells, widths fitted to content.
 
     `numeric` names the keys whose text values ("150000") should become numbers; `title`, when
-    given, goes in a merged first row above the header (the header is then row 2).
+    given, goes in a merged first row above the header (the header is then row 2); `stamp` is the
+    date written as the document's date (the same inputs give the same bytes).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -112,8 +158,7 @@ def write_rows_xlsx(
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = min(MAX_WIDTH, width + 2)
-    wb.save(path)
-    return path
+    return save_reproducibly(wb, path, stamp)
 
 
 def write_rows_csv(

@@ -26,12 +26,12 @@ def test_open_migrates_an_empty_database_to_head(db_url: str) -> None:
     engine = sa.create_engine(db_url)
     assert migrate.current_revision(engine) is None
     registry = Registry.open(db_url)
-    assert migrate.current_revision(engine) == migrate.head_revision() == "0001"
+    assert migrate.current_revision(engine) == migrate.head_revision() == "0002"
     assert TABLES <= set(sa.inspect(engine).get_table_names())
     assert set(registry.row_counts().values()) == {0}
     registry.close()
     Registry.open(db_url).close()  # a second open finds the schema at head and changes nothing
-    assert migrate.current_revision(engine) == "0001"
+    assert migrate.current_revision(engine) == "0002"
     engine.dispose()
 
 
@@ -63,3 +63,42 @@ def test_default_database_is_created_under_var_of_the_working_directory(tmp_path
     monkeypatch.chdir(tmp_path)
     Registry.open().close()
     assert (tmp_path / "var" / "clustercert.db").is_file()
+
+
+def test_concurrent_opens_of_a_fresh_postgres_registry_migrate_once() -> None:
+    """Two campaigns opening a fresh PostgreSQL registry at once: one migrates, none fails."""
+    import os
+    import threading
+
+    url = os.environ.get("CLUSTERCERT_TEST_PG_URL")
+    if not url:
+        return  # SQLite serialises writers itself (BEGIN IMMEDIATE); this is about PostgreSQL
+    from sqlalchemy.engine import make_url
+
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    name = "clustercert_race_test"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    fresh = make_url(url).set(database=name).render_as_string(hide_password=False)
+    errors: list[str] = []
+
+    def open_it() -> None:
+        try:
+            Registry.open(fresh).close()
+        except Exception as exc:  # noqa: BLE001 — the assertion below shows what went wrong
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a migration is stuck waiting for another"
+    assert errors == []
+    engine = sa.create_engine(fresh)
+    assert migrate.current_revision(engine) == migrate.head_revision()
+    engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
