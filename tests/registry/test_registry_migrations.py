@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from clustercert.registry import DEFAULT_URL, URL_ENV, Registry, migrate, resolve_url
 from clustercert.registry.models import Base
+
+PG_URL = os.environ.get("CLUSTERCERT_TEST_PG_URL")
 
 TABLES = {
     "campaigns",
@@ -65,14 +70,10 @@ def test_default_database_is_created_under_var_of_the_working_directory(tmp_path
     assert (tmp_path / "var" / "clustercert.db").is_file()
 
 
-def test_concurrent_opens_of_a_fresh_postgres_registry_migrate_once() -> None:
+def _concurrent_opens_of_a_fresh_postgres_registry_migrate_once(url: str) -> None:
     """Two campaigns opening a fresh PostgreSQL registry at once: one migrates, none fails."""
-    import os
     import threading
 
-    url = os.environ.get("CLUSTERCERT_TEST_PG_URL")
-    if not url:
-        return  # SQLite serialises writers itself (BEGIN IMMEDIATE); this is about PostgreSQL
     from sqlalchemy.engine import make_url
 
     admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
@@ -102,3 +103,10 @@ def test_concurrent_opens_of_a_fresh_postgres_registry_migrate_once() -> None:
     with admin.connect() as conn:
         conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
     admin.dispose()
+
+
+if PG_URL:  # SQLite serialises writers itself (BEGIN IMMEDIATE); the race is PostgreSQL's
+
+    @pytest.mark.postgres
+    def test_concurrent_opens_of_a_fresh_postgres_registry_migrate_once() -> None:
+        _concurrent_opens_of_a_fresh_postgres_registry_migrate_once(str(PG_URL))
