@@ -8,13 +8,10 @@ that put a value on a rule's boundary, trip a criterion, or break the workbook t
 from __future__ import annotations
 
 import hashlib
-import io
 import math
 import random
-import re
-import zipfile
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +22,7 @@ from clustercert.contract import (
     DESIGNATIONS,
     ENTERPRISE_SIZES,
     NO,
+    PLAN_TARGETS,
     SUBMISSION,
     YES,
 )
@@ -46,6 +44,7 @@ from clustercert.samples.mistakes import (
 )
 from clustercert.submission import make_submission_id
 from clustercert.workbook_writer import write_workbook
+from clustercert.xlsx_layout import pin_timestamps
 
 Tables = dict[str, Any]  # sheet key → rows (list of dicts keyed by column key) or a dict (key/value sheets)
 
@@ -332,7 +331,7 @@ class SampleSubmission:
     submission_id: str
     expected: Expected
     variations: tuple[str, ...] = ()
-    tables: Tables = field(default_factory=dict, repr=False)  # as written (after the variations)
+    tables: Tables = field(default_factory=dict, repr=False)  # after the variations; keys, not labels
     omit: tuple[str, ...] = ()
 
 
@@ -371,7 +370,8 @@ def generate_campaign(inbox: Path, *, year: int, seed: int = 2026, count: int = 
         stem = f"{profile.county_code}-{profile.cluster_name}申报书"
         path = inbox / (stem + {"xlsx": ".xlsx", "json": ".json", "csv": ""}[fmt])
         headers = "key" if fmt == "json" else "label"  # machines send keys, people send labels
-        write_workbook(path, tables, SUBMISSION, fmt=fmt, headers=headers, omit=omit)
+        written = tables if headers == "key" else as_picked(tables)
+        write_workbook(path, written, SUBMISSION, fmt=fmt, headers=headers, omit=omit)
         if fmt == "xlsx":
             freeze_xlsx(path, tables["profile"]["declared_on"])
         sha = sha256_of(path)
@@ -393,24 +393,22 @@ def generate_campaign(inbox: Path, *, year: int, seed: int = 2026, count: int = 
     return samples
 
 
+def as_picked(tables: Tables) -> Tables:
+    """The tables as a clerk fills the template: the 发展规划 指标 is the label picked from its
+    drop-down (集群总产值（万元）), which intake maps back to the key the tables hold."""
+    column = PLAN_TARGETS.column("indicator")
+    labels = dict(zip(column.allowed, column.choices, strict=True))
+    targets = tables.get("plan_targets") or []
+    picked = [{**row, "indicator": labels.get(row.get("indicator"), row.get("indicator"))} for row in targets]
+    return {**tables, "plan_targets": picked}
+
+
 # ---------------------------------------------------------------------------------------------
 # Files: reproducible bytes, and the hash intake will compute.
 def freeze_xlsx(path: Path, when: date) -> Path:
     """Pin the two wall-clock stamps openpyxl writes (zip entry times, docProps created/modified) to
     `when`, so the same tables always give the same bytes and hence the same submission id."""
-    with zipfile.ZipFile(path) as zin:
-        entries = [(info, zin.read(info.filename)) for info in zin.infolist()]
-    stamp = f"{when.isoformat()}T00:00:00Z".encode()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info, data in entries:
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
-            fixed = zipfile.ZipInfo(info.filename, date_time=(when.year, when.month, when.day, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
-            zout.writestr(fixed, data)
-    path.write_bytes(buffer.getvalue())
+    path.write_bytes(pin_timestamps(path.read_bytes(), datetime(when.year, when.month, when.day)))
     return path
 
 
