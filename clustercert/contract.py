@@ -34,9 +34,17 @@ class Column:
     allowed: tuple[str, ...] = ()
     unit: str = ""
     help: str = ""  # one line for the 填表说明 sheet
+    # When `allowed` holds keys, the Chinese label of each, in the same order: the template's drop-down
+    # lists these, and intake maps a label (or the key itself) to its key.
+    allowed_labels: tuple[str, ...] = ()
 
     def header_names(self) -> tuple[str, str]:
         return (self.label, self.key)
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """What a person picks from: the labels of `allowed` where it holds keys, else `allowed`."""
+        return self.allowed_labels or self.allowed
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,9 @@ class Sheet:
     columns: tuple[Column, ...]
     key_value: bool = False  # a 字段 / 内容 sheet: one row per field, fields are `columns`
     help: str = ""
+    # Read-only columns the template adds for the reader (the meaning of a code beside it): never
+    # required, never read, and no warning when a workbook carries them.
+    reference_columns: tuple[Column, ...] = ()
 
     def column(self, key: str) -> Column:
         for col in self.columns:
@@ -146,6 +157,7 @@ ANNUAL_INDICATORS: tuple[Column, ...] = (
     ),
 )
 ANNUAL_INDICATOR_KEYS = tuple(c.key for c in ANNUAL_INDICATORS)
+ANNUAL_INDICATOR_LABELS = tuple(c.label for c in ANNUAL_INDICATORS)
 
 INCIDENT_COLUMNS: tuple[Column, ...] = (
     Column("occurred_on", "发生日期", Kind.DATE, help="日期，如 2025-03-18"),
@@ -250,6 +262,9 @@ EVIDENCE = Sheet(
         Column("met", "是否具备", Kind.YES_NO, allowed=_YN),
         Column("evidence", "佐证材料", required=False, help="具备时必填：文件名称或附件名"),
     ),
+    reference_columns=(
+        Column("item_title", "条件内容", required=False, help="条件编号对应的条款和条件，供对照，无需填写"),
+    ),
 )
 
 PLAN_TARGETS = Sheet(
@@ -262,7 +277,8 @@ PLAN_TARGETS = Sheet(
             "指标",
             Kind.CHOICE,
             allowed=ANNUAL_INDICATOR_KEYS,
-            help="经营指标的英文键，如 total_output",
+            allowed_labels=ANNUAL_INDICATOR_LABELS,
+            help="从下拉列表选择经营指标，如 集群总产值（万元）；也可填英文键，如 total_output",
         ),
         Column("baseline", "基期值", Kind.AMOUNT),
         Column("target_year", "目标年度", Kind.INTEGER),

@@ -1,13 +1,16 @@
 """The blank submission workbook (SPEC §3.1) that `clustercert template` writes for counties.
 
 Every label, allowed value and help line comes from `clustercert.contract`; the qualitative items
-(条件编号) come from the policy file. The workbook reads back through `read_submission` with only
-"required value missing" kinds of problems, which the tests check.
+(条件编号, with their titles) come from the policy file. The workbook reads back through
+`read_submission` with only "required value missing" kinds of problems, which the tests check. It is
+laid out for a county clerk in Excel or LibreOffice (columns as wide as their content, every sheet
+printing one page wide with its header row repeated) and has the same bytes for the same year.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook as XlWorkbook
@@ -27,66 +30,51 @@ from clustercert.contract import (
     Sheet,
 )
 from clustercert.intake.sheets import INSTRUCTIONS_SHEET
-from clustercert.policy import PolicyError, QualitativeItem, load_policy
+from clustercert.policy import QualitativeItem, load_policy
+from clustercert.xlsx_layout import PADDING, fit_columns, fit_rows, print_setup, save_reproducible, text_width
 
 DEFAULT_POLICY = "hlj-2023"
+CREATOR = "clustercert"
 LAST_ROW = 1_048_576  # drop-downs and formats cover whole columns below the header
 HEADER_FILL = PatternFill("solid", start_color="DDEBF7")
+REFERENCE_FILL = PatternFill("solid", start_color="F2F2F2")  # read-only text the county need not fill
 BOLD = Font(bold=True)
-WRAP = Alignment(wrap_text=True, vertical="top")
 TEXT_FORMAT = "@"  # codes (统一社会信用代码, 行政区划代码) must stay text: Excel would round 18 digits
 DATE_FORMAT = "yyyy-mm-dd"
 
-# Fallback while the policy file is not bundled: the items of SPEC §4.2 (id, article, title, when).
-# The policy file `clustercert/policy/hlj-2023.yaml` is the source; this list must match it.
-SPEC_QUALITATIVE_ITEMS: tuple[QualitativeItem, ...] = tuple(
-    QualitativeItem(id=i, article=a, title=t, text=t, when=w)
-    for i, a, t, w in (
-        ("A5.1.pillar", "第五条（一）", "主导产业为县域支柱或特色产业", None),
-        ("A5.1.policy_fit", "第五条（一）", "符合省产业政策和行业发展规划", None),
-        ("A5.1.ranking", "第五条（一）", "发展水平位居细分领域全省前列", None),
-        ("A5.1.brand", "第五条（一）", "集群品牌知名度", None),
-        ("A5.2.cultivation", "第五条（二）", "持续开展优质中小企业梯度培育工作", None),
-        ("A5.3.coordination", "第五条（三）", "产业链上下游产供销一体化协同协作机制", None),
-        ("A5.3.sharing", "第五条（三）", "通用生产设备、物流、仓储、人力、设计等共享机制", None),
-        ("A5.4.standards", "第五条（四）", "参加主导产业标准制修订", None),
-        ("A5.5.infrastructure", "第五条（五）", "新型信息基础设施、数字化装备和系统应用", None),
-        ("A5.5.digital_services", "第五条（五）", "跨企业数字化解决方案、评估和诊断服务", None),
-        ("A5.5.data_connectivity", "第五条（五）", "集群企业重要生产数据联通", None),
-        ("A5.5.security", "第五条（五）", "工业互联网安全保障体系", None),
-        ("A5.6.green_service", "第五条（六）", "绿色低碳服务机制", None),
-        ("A5.6.energy_benchmark", "第五条（六）", "能效高于行业基准值", "high_energy_industry"),
-        ("A5.6.water_benchmark", "第五条（六）", "水效高于行业基准值", "high_water_industry"),
-        ("A5.7.cooperation", "第五条（七）", "参与国际国内合作交流、推动对外贸易", None),
-        ("A5.8.management_body", "第五条（八）", "设立管委会等运营管理机构", None),
-        ("A5.8.public_service", "第五条（八）", "公共服务体系和集群发展促进机制", None),
-        ("A5.8.policy_coverage", "第五条（八）", "惠企政策宣贯全覆盖", None),
-    )
-)
+# Room for what counties type into the cells the template leaves empty (column width units).
+TYPED_ROOM = {"uscc": 22.0, "name": 36.0, "description": 50.0, "evidence": 50.0}
+ROOM_BY_KIND = {Kind.DATE: 13.0, Kind.INTEGER: 10.0, Kind.AMOUNT: 14.0, Kind.PERCENT: 10.0, Kind.TEXT: 24.0}
+HEADER_WRAP = 18.0  # a number, date or 是/否 column's header wraps rather than widen the column
+PROFILE_VALUE_ROOM = 36.0  # 内容: names of the cluster, the operator, the applicant
+REFERENCE_CAP = 64.0  # 条件内容: an article and a title on one line; the conditional items wrap
 
 
 def qualitative_items(policy: str = DEFAULT_POLICY) -> tuple[QualitativeItem, ...]:
-    """The policy's qualitative items; SPEC §4.2's list while the policy file is not bundled yet."""
-    try:
-        items = load_policy(policy).qualitative_items
-    except PolicyError:
-        return SPEC_QUALITATIVE_ITEMS
-    return items or SPEC_QUALITATIVE_ITEMS
+    """The policy's qualitative items (the 条件编号 of the 定性条件 sheet), in the regulation's order."""
+    return load_policy(policy).qualitative_items
+
+
+def item_reference(item: QualitativeItem) -> str:
+    """The 条件内容 shown beside an id: its article and title, and when it applies if conditional."""
+    text = f"{item.article} {item.title}"
+    if item.when:
+        text += f"（仅当基本信息中“{PROFILE.column(item.when).label}”为“是”时须具备）"
+    return text
 
 
 # -- building blocks ---------------------------------------------------------------------------------
-def _width(text: str) -> float:
-    """Excel column width for `text`: CJK characters are about two units wide."""
-    return sum(2.1 if ord(ch) > 0x2E80 else 1.1 for ch in text) + 2
+def _room(col: Column) -> float:
+    """Width for what goes into `col`: typed text, or its longest drop-down choice."""
+    if col.choices:
+        return max(text_width(c) for c in col.choices) + PADDING + 2  # + the drop-down arrow
+    return TYPED_ROOM.get(col.key, ROOM_BY_KIND.get(col.kind, ROOM_BY_KIND[Kind.TEXT]))
 
 
-def _header(ws: Worksheet, names: Sequence[str], widths: Sequence[float] = ()) -> None:
+def _header(ws: Worksheet, names: Sequence[str]) -> None:
     ws.append(list(names))
-    for index, name in enumerate(names, start=1):
-        cell = ws.cell(row=1, column=index)
-        cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, Alignment(vertical="center", wrap_text=True)
-        width = widths[index - 1] if index <= len(widths) else _width(name)
-        ws.column_dimensions[get_column_letter(index)].width = min(max(width, 10), 60)
+    for cell in ws[1]:
+        cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, Alignment(vertical="center")
     ws.freeze_panes = "A2"
 
 
@@ -94,9 +82,14 @@ def _choices(col: Column, items_range: str) -> str | None:
     """The drop-down formula for a column with a fixed set of answers, else None."""
     if col is EVIDENCE.column("item"):
         return items_range  # too long for an inline list (255 characters): a range of the guide
-    if col.allowed:
-        return '"' + ",".join(col.allowed) + '"'
+    if col.choices:
+        return '"' + ",".join(col.choices) + '"'
     return None
+
+
+def _prompt(dv: DataValidation, col: Column) -> None:
+    if col.help:
+        dv.prompt, dv.promptTitle, dv.showInputMessage = col.help[:255], col.label[:32], True
 
 
 def _validate(ws: Worksheet, col: Column, cells: str, items_range: str) -> None:
@@ -106,8 +99,7 @@ def _validate(ws: Worksheet, col: Column, cells: str, items_range: str) -> None:
     dv = DataValidation(type="list", formula1=formula, allow_blank=True, showDropDown=False)
     dv.error, dv.errorTitle = "请从下拉列表中选择", col.label
     dv.showErrorMessage = True
-    if col.help:
-        dv.prompt, dv.promptTitle, dv.showInputMessage = col.help[:255], col.label[:32], True
+    _prompt(dv, col)
     dv.add(cells)
     ws.add_data_validation(dv)
 
@@ -120,115 +112,161 @@ def _column_format(ws: Worksheet, index: int, col: Column) -> None:
         ws.column_dimensions[letter].number_format = TEXT_FORMAT
 
 
+def _layout(sheet: Sheet) -> list[tuple[Column, bool]]:
+    """The columns as the template shows them: reference columns right after the code they explain."""
+    first, *rest = sheet.columns
+    return [(first, False), *((c, True) for c in sheet.reference_columns), *((c, False) for c in rest)]
+
+
 # -- sheets ------------------------------------------------------------------------------------------
 def _profile_sheet(ws: Worksheet, year: int, items_range: str) -> None:
-    _header(ws, [KEY_VALUE_HEADERS[0][0], KEY_VALUE_HEADERS[1][0], "填写说明"], [28, 36, 60])
+    _header(ws, [KEY_VALUE_HEADERS[0][0], KEY_VALUE_HEADERS[1][0], "填写说明"])
     for row, col in enumerate(PROFILE.columns, start=2):
         value = year if col.key == "campaign_year" else None
         mark = "" if col.required else "（选填）"
         ws.append([col.label, value, f"{col.help}{mark}"])
         cell = ws.cell(row=row, column=2)
+        cell.alignment = Alignment(horizontal="left")
         if col.kind == Kind.DATE:
             cell.number_format = DATE_FORMAT
         elif col.kind == Kind.TEXT:
             cell.number_format = TEXT_FORMAT
         _validate(ws, col, f"B{row}", items_range)
+    fit_columns(ws, room={2: PROFILE_VALUE_ROOM}, caps={3: 60.0})
+    fit_rows(ws)
 
 
-def _table_sheet(ws: Worksheet, sheet: Sheet, items_range: str) -> None:
-    _header(ws, [c.label for c in sheet.columns])
-    for index, col in enumerate(sheet.columns, start=1):
-        letter = get_column_letter(index)
+def _table_sheet(
+    ws: Worksheet, sheet: Sheet, items_range: str, rows: Sequence[Sequence[object]] = ()
+) -> None:
+    """A list sheet: header, formats and drop-downs down the columns, prefilled `rows`, fitted widths."""
+    layout = _layout(sheet)
+    _header(ws, [c.label for c, _ in layout])
+    for values in rows:
+        ws.append(list(values))
+        for cell in ws[ws.max_row]:
+            cell.alignment = Alignment(vertical="top")
+    room: dict[int, float] = {}
+    caps: dict[int, float] = {}
+    for index, (col, reference) in enumerate(layout, start=1):
+        cells = f"{get_column_letter(index)}2:{get_column_letter(index)}{LAST_ROW}"
+        if reference:
+            dv = DataValidation(allow_blank=True)  # no rule: only the note shown when a cell is selected
+            _prompt(dv, col)
+            dv.add(cells)
+            ws.add_data_validation(dv)
+            for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.fill = REFERENCE_FILL
+            caps[index] = REFERENCE_CAP
+            continue
         _column_format(ws, index, col)
-        _validate(ws, col, f"{letter}2:{letter}{LAST_ROW}", items_range)
+        _validate(ws, col, cells, items_range)
+        room[index] = _room(col)
+        if col.kind != Kind.TEXT:
+            caps[index] = max(room[index], HEADER_WRAP)
+    fit_columns(ws, room=room, caps=caps)
+    fit_rows(ws)
 
 
-def _annual_sheet(ws: Worksheet, year: int, items_range: str) -> None:
-    _table_sheet(ws, ANNUAL, items_range)
-    for offset in (3, 2, 1):
-        ws.append([year - offset])
+# -- 填表说明 ------------------------------------------------------------------------------------------
+GUIDE_CAPS = {1: 34.0, 2: 15.0, 3: 34.0, 4: 56.0}  # 栏目/条件编号 · 必填/条款 · 可选值/条件 · 说明/条件内容
 
 
-def _evidence_sheet(ws: Worksheet, items: Sequence[QualitativeItem], items_range: str) -> None:
-    _table_sheet(ws, EVIDENCE, items_range)
-    for item in items:
-        ws.append([item.id])
+def _guide_line(ws: Worksheet, *values: object, bold: bool = False, merge_from: int | None = None) -> None:
+    """One line of the guide; `merge_from` spans its last value from that column to column D."""
+    ws.append(list(values))
+    row = ws.max_row
+    if merge_from is not None:
+        ws.merge_cells(start_row=row, start_column=merge_from, end_row=row, end_column=len(GUIDE_CAPS))
+    for cell in ws[row]:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if bold:
+            cell.font = BOLD
+
+
+def _guide_header(ws: Worksheet, *names: str) -> None:
+    _guide_line(ws, *names, bold=True)
+    for cell in ws[ws.max_row]:
+        cell.fill = HEADER_FILL
 
 
 def _instructions(ws: Worksheet, year: int, items: Sequence[QualitativeItem]) -> str:
     """填表说明: units, code and date rules, every sheet's columns, and the qualitative items.
 
     Returns the range of the item ids, which the 条件编号 drop-down lists."""
-    ws.column_dimensions["A"].width = 26
-    ws.column_dimensions["B"].width = 34
-    ws.column_dimensions["C"].width = 14
-    ws.column_dimensions["D"].width = 70
-    lines = [
-        [f"中小企业特色产业集群申报书 填表说明（申报年度 {year}）"],
-        [],
-        ["通用要求"],
-        ["工作表", "请勿删除、改名任何工作表，也不要修改表头；没有数据的工作表也须保留表头。"],
-        ["金额单位", "金额一律以万元为单位填写数字，如 15亿元 填 150000；不要填写“万元”“亿元”等文字。"],
-        ["百分数", "百分数只填数字：65 表示 65%，不要带 % 号，也不要填 0.65。"],
-        ["日期", "日期格式为 年-月-日，如 2026-06-30（也可使用 Excel 日期格式的单元格）。"],
-        ["是/否", "是/否类栏目只填“是”或“否”。"],
-        [
+    _guide_line(ws, f"中小企业特色产业集群申报书 填表说明（申报年度 {year}）", merge_from=1)
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.row_dimensions[1].height = 24  # merged: no application sizes it
+    ws.append([])
+    _guide_line(ws, "通用要求", bold=True)
+    general = [
+        ("工作表", "请勿删除、改名任何工作表，也不要修改表头；没有数据的工作表也须保留表头。"),
+        ("金额单位", "金额一律以万元为单位填写数字，如 15亿元 填 150000；不要填写“万元”“亿元”等文字。"),
+        ("百分数", "百分数只填数字：65 表示 65%，不要带 % 号，也不要填 0.65。"),
+        ("日期", "日期格式为 年-月-日，如 2026-06-30（也可使用 Excel 日期格式的单元格）。"),
+        ("是/否", "是/否类栏目只填“是”或“否”。"),
+        (
             "统一社会信用代码",
             "18 位，由数字和大写字母组成（不使用 I、O、Z、S、V），末位为校验码（GB 32100-2015）；"
             "第一位可以是字母（如 A、N、Y），不要求前八位为数字。请按营业执照原样填写，单元格为文本格式。",
-        ],
-        ["经营指标", f"填写 {year - 3}、{year - 2}、{year - 1} 三个年度，每年一行，三行均须填写。"],
-        [],
-        ["各工作表栏目"],
+        ),
+        ("经营指标", f"填写 {year - 3}、{year - 2}、{year - 1} 三个年度，每年一行，三行均须填写。"),
+        ("灰底栏目", "灰色底纹的栏目（如定性条件表的“条件内容”）供对照阅读，无需填写，改动也不影响申报。"),
     ]
-    for line in lines:
-        ws.append(line)
-    ws["A1"].font = Font(bold=True, size=14)
+    for topic, text in general:
+        _guide_line(ws, topic, text, merge_from=2)
+    ws.append([])
+    _guide_line(ws, "各工作表栏目", bold=True)
     for sheet in SUBMISSION.sheets:
         ws.append([])
-        ws.append([f"{sheet.label}（{sheet.key}）", sheet.help])
-        ws.cell(row=ws.max_row, column=1).font = BOLD
-        ws.append(["栏目", "必填", "单位/可选值", "说明"])
-        for col in sheet.columns:
-            allowed = "、".join(col.allowed) if col.allowed and col.kind != Kind.YES_NO else ""
+        _guide_line(ws, f"{sheet.label}（{sheet.key}）", sheet.help, bold=True, merge_from=2)
+        _guide_header(ws, "栏目", "必填", "单位/可选值", "说明")
+        for col, reference in _layout(sheet):
+            allowed = "、".join(col.choices) if col.choices and col.kind != Kind.YES_NO else ""
             if col is EVIDENCE.column("item"):
                 allowed = "见下方条件编号清单"
-            ws.append([col.label, "是" if col.required else "选填", col.unit or allowed or "", col.help])
+            needed = "无需填写" if reference else "是" if col.required else "选填"
+            _guide_line(ws, col.label, needed, col.unit or allowed or "", col.help)
     ws.append([])
-    ws.append(["定性条件编号清单（第五条）：在“定性条件”工作表中每项一行，填写是否具备及佐证材料"])
-    ws.cell(row=ws.max_row, column=1).font = BOLD
-    ws.append(["条件编号", "条件", "条款", "条件内容"])
+    _guide_line(
+        ws,
+        "定性条件编号清单（第五条）：在“定性条件”工作表中每项一行，填写是否具备及佐证材料",
+        bold=True,
+        merge_from=1,
+    )
+    _guide_header(ws, "条件编号", "条款", "条件", "条件内容（办法原文）")
     first = ws.max_row + 1
     for item in items:
         text = item.text
         if item.when:
             text += f"（仅当基本信息中“{PROFILE.column(item.when).label}”为“是”时须具备）"
-        ws.append([item.id, item.title, item.article, text])
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = WRAP
+        _guide_line(ws, item.id, item.article, item.title, text)
+    fit_columns(ws, caps=GUIDE_CAPS)
+    fit_rows(ws)
     return f"'{INSTRUCTIONS_SHEET}'!$A${first}:$A${ws.max_row}"
 
 
 def write_template(path: Path, year: int, *, items: Sequence[QualitativeItem] | None = None) -> Path:
-    """Write the blank 申报书 for campaign year `year` to `path` (.xlsx) and return `path`."""
+    """Write the blank 申报书 for campaign year `year` to `path` (.xlsx) and return `path`.
+
+    The same year (and items) always gives the same bytes: the document is dated 1 January of `year`."""
     items = tuple(items) if items is not None else qualitative_items()
     book = XlWorkbook()
     guide = book.active
     guide.title = INSTRUCTIONS_SHEET
     items_range = _instructions(guide, year, items)
+    print_setup(guide, gridlines=False)
     for sheet in SUBMISSION.sheets:
         ws = book.create_sheet(sheet.label)
         if sheet is PROFILE:
             _profile_sheet(ws, year, items_range)
         elif sheet is ANNUAL:
-            _annual_sheet(ws, year, items_range)
+            _table_sheet(ws, sheet, items_range, [[year - offset] for offset in (3, 2, 1)])
         elif sheet is EVIDENCE:
-            _evidence_sheet(ws, items, items_range)
+            _table_sheet(ws, sheet, items_range, [[item.id, item_reference(item)] for item in items])
         else:
             _table_sheet(ws, sheet, items_range)
+        print_setup(ws)
     book.active = 1  # open on 基本信息; the guide is one tab to the left
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
-    return path
+    book.properties.title = f"中小企业特色产业集群申报书（{year}年度）"
+    return save_reproducible(book, path, datetime(year, 1, 1), creator=CREATOR)

@@ -10,9 +10,10 @@ import datetime as dt
 import re
 import unicodedata
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from clustercert.contract import Kind
+from clustercert.contract import Column, Kind
 
 NUMERIC_KINDS = frozenset({Kind.INTEGER, Kind.AMOUNT, Kind.PERCENT})
 # Characters that strip() does not remove but that Excel/Word exports leave around values.
@@ -104,6 +105,24 @@ def normalise(value: Any, kind: Kind = Kind.TEXT) -> str:
         if mapped.isascii():
             text = mapped
     return text
+
+
+def normalise_cell(value: Any, column: Column) -> str:
+    """One cell of `column`: `normalise` by its kind; a choice's label (集群总产值（万元）) → its key."""
+    text = normalise(value, column.kind)
+    if text and column.allowed_labels:
+        return _choice_keys(column).get(header_form(text), text)
+    return text
+
+
+@cache
+def _choice_keys(column: Column) -> dict[str, str]:
+    """Label or key, compared as headers are (width, spaces, case) → the key."""
+    keys = {header_form(key): key for key in column.allowed}
+    keys.update(
+        (header_form(label), key) for label, key in zip(column.allowed_labels, column.allowed, strict=True)
+    )
+    return keys
 
 
 def header_form(name: Any) -> str:

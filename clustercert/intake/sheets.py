@@ -12,7 +12,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from clustercert.contract import KEY_VALUE_HEADERS, Column, Sheet, Workbook
-from clustercert.intake.normalise import header_form, normalise
+from clustercert.intake.normalise import header_form, normalise_cell
 from clustercert.intake.raw import WARNING, Problem, RawSheet, is_blank
 from clustercert.submission import ROW
 
@@ -59,6 +59,8 @@ def table_frame(sheet: Sheet, raw: RawSheet) -> tuple[pd.DataFrame, list[Problem
     header_row, header = raw.rows[0]
     body = raw.rows[1:]
     lookup = _lookup(sheet.columns)
+    for_reading = _lookup(sheet.reference_columns)  # the template's read-only columns: skipped quietly
+    reference_at: set[int] = set()
     positions: dict[str, int] = {}
     problems: list[Problem] = []
     for index, cell in enumerate(header):
@@ -69,6 +71,8 @@ def table_frame(sheet: Sheet, raw: RawSheet) -> tuple[pd.DataFrame, list[Problem
             if any(index < len(cells) and not is_blank(cells[index]) for _, cells in body):
                 msg = f"{where}没有表头但填有内容，该列未读取；请删除该列或补充模板中的表头"
                 problems.append(Problem("intake.unknown_column", msg, WARNING, label, header_row, where))
+        elif col is None and form in for_reading:
+            reference_at.add(index)
         elif col is None:
             msg = f"列“{cell}”（{where}）不属于模板，其内容未读取；请检查表头是否与模板一致"
             problems.append(
@@ -89,15 +93,15 @@ def table_frame(sheet: Sheet, raw: RawSheet) -> tuple[pd.DataFrame, list[Problem
                 Problem("intake.missing_column", msg, sheet=label, row=header_row, column=col.label)
             )
 
-    present = [(c.key, positions[c.key], c.kind) for c in sheet.columns if c.key in positions]
+    present = [(c.key, positions[c.key], c) for c in sheet.columns if c.key in positions]
     data: dict[str, list[str]] = {key: [] for key, _, _ in present}
     columns = [data[key] for key, _, _ in present]
     rows: list[int] = []
     for number, cells in body:
         width = len(cells)
-        values = [normalise(cells[i], kind) if i < width else "" for _, i, kind in present]
-        if not any(values) and all(is_blank(v) for v in cells):
-            continue
+        values = [normalise_cell(cells[i], col) if i < width else "" for _, i, col in present]
+        if not any(values) and all(is_blank(v) for i, v in enumerate(cells) if i not in reference_at):
+            continue  # a row whose only text is the template's reference text is a blank row too
         for column, value in zip(columns, values, strict=True):
             column.append(value)
         rows.append(number)
@@ -141,7 +145,7 @@ def key_value_frame(sheet: Sheet, raw: RawSheet) -> tuple[pd.DataFrame, dict[str
             msg = f"字段“{col.label}”填写了两次（第 {field_rows[col.key]} 行和第 {number} 行），只读取了第一次；请删除重复的行"
             problems.append(Problem("intake.duplicate_field", msg, sheet=label, row=number, column=col.label))
         else:
-            values[col.key] = normalise(value, col.kind)
+            values[col.key] = normalise_cell(value, col)
             field_rows[col.key] = number
     for col in sheet.columns:
         if col.key not in field_rows:

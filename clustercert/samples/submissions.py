@@ -8,13 +8,10 @@ that put a value on a rule's boundary, trip a criterion, or break the workbook t
 from __future__ import annotations
 
 import hashlib
-import io
 import math
 import random
-import re
-import zipfile
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +22,7 @@ from clustercert.contract import (
     DESIGNATIONS,
     ENTERPRISE_SIZES,
     NO,
+    PLAN_TARGETS,
     SUBMISSION,
     YES,
 )
@@ -46,6 +44,7 @@ from clustercert.samples.mistakes import (
 )
 from clustercert.submission import make_submission_id
 from clustercert.workbook_writer import write_workbook
+from clustercert.xlsx_layout import pin_timestamps
 
 Tables = dict[str, Any]  # sheet key → rows (list of dicts keyed by column key) or a dict (key/value sheets)
 
@@ -61,13 +60,20 @@ EVIDENCE_TITLES: dict[str, str] = {
     "A5.1.ranking": "{industry}细分领域全省排名情况（省统计局{y1}年数据）",
     "A5.1.brand": "“{place}{product}”地理标志证明商标注册证及品牌宣传材料",
     "A5.2.cultivation": "{county}优质中小企业梯度培育工作方案（{y2}—{y}年）",
+    "A5.3.layout": "{cluster}产业链图谱及空间布局规划",
     "A5.3.coordination": "附件3-1 集群产业链上下游协作配套清单及合作协议.pdf",
     "A5.3.sharing": "附件3-2 集群共享仓储物流中心及检验检测平台运营协议.pdf",
+    "A5.3.key_links": "附件3-3 集群产业链关键环节本地配套率统计表.pdf",
     "A5.4.standards": "集群企业参与制修订标准清单（含团体标准）",
     "A5.5.infrastructure": "集群5G网络及工业互联网标识解析节点建设情况",
     "A5.5.digital_services": "中小企业数字化转型诊断服务合同及诊断报告",
+    "A5.5.cloud": "集群企业上云用平台情况统计表（{y1}年度）",
     "A5.5.data_connectivity": "集群工业互联网平台数据接入企业清单",
+    "A5.5.new_models": "{industry}数字化新模式新业态试点项目清单",
     "A5.5.security": "集群工业互联网安全保障体系建设方案",
+    "A5.6.energy_structure": "集群{y1}年能源消费结构分析报告",
+    "A5.6.resource_efficiency": "集群工业固体废物综合利用及水循环利用情况",
+    "A5.6.pollution_control": "集群重点企业排污许可证及污染物排放监测报告",
     "A5.6.green_service": "集群绿色低碳公共服务平台建设运营情况",
     "A5.6.energy_benchmark": "重点企业能效对标报告（对照工业重点领域能效基准水平）",
     "A5.6.water_benchmark": "重点企业水效对标报告（对照重点工业行业用水定额）",
@@ -75,6 +81,7 @@ EVIDENCE_TITLES: dict[str, str] = {
     "A5.8.management_body": "关于成立{operator}的批复",
     "A5.8.public_service": "集群公共服务平台服务企业台账（{y1}年度）",
     "A5.8.policy_coverage": "惠企政策宣贯台账（覆盖集群全部企业）",
+    "A5.8.measures": "{cluster}未来三年发展规划（{y}—{y_end}年）及年度工作措施",
 }
 ENERGY_ITEM, WATER_ITEM = "A5.6.energy_benchmark", "A5.6.water_benchmark"
 
@@ -270,6 +277,7 @@ def _evidence(profile: ClusterProfile, year: int) -> list[dict[str, Any]]:
         "y": year,
         "y1": year - 1,
         "y2": year - 2,
+        "y_end": year + 2,
     }
     rows = []
     for item, title in EVIDENCE_TITLES.items():
@@ -323,7 +331,7 @@ class SampleSubmission:
     submission_id: str
     expected: Expected
     variations: tuple[str, ...] = ()
-    tables: Tables = field(default_factory=dict, repr=False)  # as written (after the variations)
+    tables: Tables = field(default_factory=dict, repr=False)  # after the variations; keys, not labels
     omit: tuple[str, ...] = ()
 
 
@@ -362,7 +370,8 @@ def generate_campaign(inbox: Path, *, year: int, seed: int = 2026, count: int = 
         stem = f"{profile.county_code}-{profile.cluster_name}申报书"
         path = inbox / (stem + {"xlsx": ".xlsx", "json": ".json", "csv": ""}[fmt])
         headers = "key" if fmt == "json" else "label"  # machines send keys, people send labels
-        write_workbook(path, tables, SUBMISSION, fmt=fmt, headers=headers, omit=omit)
+        written = tables if headers == "key" else as_picked(tables)
+        write_workbook(path, written, SUBMISSION, fmt=fmt, headers=headers, omit=omit)
         if fmt == "xlsx":
             freeze_xlsx(path, tables["profile"]["declared_on"])
         sha = sha256_of(path)
@@ -384,24 +393,22 @@ def generate_campaign(inbox: Path, *, year: int, seed: int = 2026, count: int = 
     return samples
 
 
+def as_picked(tables: Tables) -> Tables:
+    """The tables as a clerk fills the template: the 发展规划 指标 is the label picked from its
+    drop-down (集群总产值（万元）), which intake maps back to the key the tables hold."""
+    column = PLAN_TARGETS.column("indicator")
+    labels = dict(zip(column.allowed, column.choices, strict=True))
+    targets = tables.get("plan_targets") or []
+    picked = [{**row, "indicator": labels.get(row.get("indicator"), row.get("indicator"))} for row in targets]
+    return {**tables, "plan_targets": picked}
+
+
 # ---------------------------------------------------------------------------------------------
 # Files: reproducible bytes, and the hash intake will compute.
 def freeze_xlsx(path: Path, when: date) -> Path:
     """Pin the two wall-clock stamps openpyxl writes (zip entry times, docProps created/modified) to
     `when`, so the same tables always give the same bytes and hence the same submission id."""
-    with zipfile.ZipFile(path) as zin:
-        entries = [(info, zin.read(info.filename)) for info in zin.infolist()]
-    stamp = f"{when.isoformat()}T00:00:00Z".encode()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info, data in entries:
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
-            fixed = zipfile.ZipInfo(info.filename, date_time=(when.year, when.month, when.day, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
-            zout.writestr(fixed, data)
-    path.write_bytes(buffer.getvalue())
+    path.write_bytes(pin_timestamps(path.read_bytes(), datetime(when.year, when.month, when.day)))
     return path
 
 

@@ -21,10 +21,12 @@ SPEC_CRITERIA = [
     "A5.6.energy_trend", "A5.8.plan",
 ]  # fmt: skip
 SPEC_ITEMS = [
-    "A5.1.pillar", "A5.1.policy_fit", "A5.1.ranking", "A5.1.brand", "A5.2.cultivation", "A5.3.coordination",
-    "A5.3.sharing", "A5.4.standards", "A5.5.infrastructure", "A5.5.digital_services", "A5.5.data_connectivity",
-    "A5.5.security", "A5.6.green_service", "A5.6.energy_benchmark", "A5.6.water_benchmark", "A5.7.cooperation",
-    "A5.8.management_body", "A5.8.public_service", "A5.8.policy_coverage",
+    "A5.1.pillar", "A5.1.policy_fit", "A5.1.ranking", "A5.1.brand", "A5.2.cultivation", "A5.3.layout",
+    "A5.3.coordination", "A5.3.sharing", "A5.3.key_links", "A5.4.standards", "A5.5.infrastructure",
+    "A5.5.digital_services", "A5.5.cloud", "A5.5.data_connectivity", "A5.5.new_models", "A5.5.security",
+    "A5.6.energy_structure", "A5.6.resource_efficiency", "A5.6.pollution_control", "A5.6.green_service",
+    "A5.6.energy_benchmark", "A5.6.water_benchmark", "A5.7.cooperation", "A5.8.management_body",
+    "A5.8.public_service", "A5.8.policy_coverage", "A5.8.measures",
 ]  # fmt: skip
 ROOT = Path(__file__).resolve().parents[2]
 # The regulation ships with the repo (regulation/): the policy's quotes are checked against it.

@@ -72,12 +72,48 @@ def test_normalisation_is_monotone_and_bounded(
     assert Decimal(0) <= low <= high <= Decimal(1)
 
 
+def _qualitative(result, aspect: str):
+    return next(c for c in result.contributions if (c.aspect, c.indicator) == (aspect, "qualitative"))
+
+
+def test_qualitative_share_counts_every_item_of_the_aspect() -> None:
+    """5(三) has four items, 5(八) four: one missing of four is 75 % of the indicator's share."""
+    assert [i for i in QUALITATIVE if i.startswith("A5.3.")] == [
+        "A5.3.layout", "A5.3.coordination", "A5.3.sharing", "A5.3.key_links",
+    ]  # fmt: skip
+    full = score(build(), HLJ, AS_OF)
+    assert (_qualitative(full, "A5.3").value, _qualitative(full, "A5.3").points) == (
+        Decimal("100.00"),
+        Decimal("10.00"),
+    )
+    chain = score(build(evidence={"A5.3.key_links": [True, ""]}), HLJ, AS_OF)
+    assert (_qualitative(chain, "A5.3").value, _qualitative(chain, "A5.3").points) == (
+        Decimal("75.00"),
+        Decimal("7.50"),
+    )
+    measures = score(build(evidence={"A5.8.measures": None}), HLJ, AS_OF)
+    # 5 points shared by two indicators: 2.50 × 3/4 = 1.875, rounded half up
+    assert (_qualitative(measures, "A5.8").value, _qualitative(measures, "A5.8").points) == (
+        Decimal("75.00"),
+        Decimal("1.88"),
+    )
+    # 5(六) has no qualitative indicator: its items decide eligibility, not the score
+    assert score(build(evidence={"A5.6.pollution_control": [False, ""]}), HLJ, AS_OF).total == full.total
+
+
 # Improving one input, all else equal, must never lower the score.
 IMPROVEMENTS = [
     "sme_output", "leading_output", "scale_output", "sme_rd", "invention_patents", "fewer_employees",
     "ii_adoption_pct", "software_adoption_pct", "energy_fall", "designation", "qualitative", "plan_target",
 ]  # fmt: skip
-QUALITATIVE = ["A5.3.coordination", "A5.3.sharing", "A5.7.cooperation", "A5.8.management_body"]
+# Every item a qualitative scoring indicator counts (the policy's lists: 5(三), 5(七), 5(八)).
+QUALITATIVE = [
+    item
+    for aspect in HLJ.scoring.aspects
+    for indicator in aspect.indicators
+    if indicator.source == "qualitative"
+    for item in indicator.options["items"]
+]
 
 
 def _annual(total: int, sme_pct: int, lead_pct: int, rd: list[int], patents: list[int], employees: int,

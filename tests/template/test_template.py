@@ -8,9 +8,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from clustercert.contract import ANNUAL, DESIGNATIONS, ENTERPRISES, PROFILE, SUBMISSION, YES
+from clustercert.contract import ANNUAL, DESIGNATIONS, ENTERPRISES, EVIDENCE, PROFILE, SUBMISSION, YES
 from clustercert.intake import read_submission
-from clustercert.template import SPEC_QUALITATIVE_ITEMS, qualitative_items, write_template
+from clustercert.policy import load_policy
+from clustercert.template import qualitative_items, write_template
+from schemas.structure import check_structure
 
 YEAR = 2026
 
@@ -30,9 +32,10 @@ def test_sheets_and_headers(template: Path) -> None:
         header = [c.value for c in ws[1]]
         if sheet.key_value:
             assert header[:2] == ["字段", "内容"]
+        elif sheet is EVIDENCE:  # the read-only 条件内容 stands beside the id it explains
+            assert header == ["条件编号", "条件内容", "是否具备", "佐证材料"]
         else:
             assert header == [c.label for c in sheet.columns]
-        assert all(ws.column_dimensions[chr(65 + i)].width >= 10 for i in range(len(header)))
 
 
 def test_prefilled_values(template: Path) -> None:
@@ -43,7 +46,24 @@ def test_prefilled_values(template: Path) -> None:
     ]
     assert ws["B2"].value == YEAR
     assert [r[0].value for r in book[ANNUAL.label].iter_rows(min_row=2)] == [2023, 2024, 2025]
-    assert [r[0].value for r in book["定性条件"].iter_rows(min_row=2)] == [i.id for i in qualitative_items()]
+    evidence = [(r[0].value, r[1].value) for r in book["定性条件"].iter_rows(min_row=2)]
+    assert [item for item, _ in evidence] == [i.id for i in qualitative_items()]
+
+
+def test_each_item_id_has_its_article_and_title_beside_it(template: Path) -> None:
+    ws = openpyxl.load_workbook(template)["定性条件"]
+    items = {i.id: i for i in load_policy().qualitative_items}
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(items)
+    for item_id, beside, met, evidence in rows:
+        item = items[item_id]
+        assert beside.startswith(f"{item.article} {item.title}"), item_id
+        assert (met, evidence) == (None, None)  # what the county fills stays empty
+    by_id = {row[0]: row[1] for row in rows}
+    assert by_id["A5.3.layout"] == "第五条（三） 产业链布局合理"
+    assert by_id["A5.8.measures"] == "第五条（八） 工作措施完整、针对性强、切实可行"
+    assert "是否高耗能行业" in by_id["A5.6.energy_benchmark"]  # a conditional item says when it applies
+    assert ws["B2"].fill.start_color.rgb.endswith("F2F2F2")  # grey: read-only, see 填表说明
 
 
 def test_drop_downs(template: Path) -> None:
@@ -60,8 +80,14 @@ def test_drop_downs(template: Path) -> None:
     assert set(formulas("安全合规")) == {"C2:C1048576", "D2:D1048576"}
     ev = formulas("定性条件")
     assert ev["A2:A1048576"].startswith("'填表说明'!$A$")
-    assert "B2:B1048576" in ev
-    assert formulas("发展规划")["A2:A1048576"].startswith('"total_output,')
+    assert ev["C2:C1048576"] == f'"{YES},否"'  # 是否具备, right of the 条件内容 column
+    assert ev["B2:B1048576"] is None  # 条件内容: a note only, no list
+    # 发展规划 指标: the Chinese labels of the 经营指标 columns, no English key
+    labels = [c.label for c in ANNUAL.columns if c.key != "year"]
+    assert formulas("发展规划")["A2:A1048576"] == '"' + ",".join(labels) + '"'
+    assert labels[0] == "集群总产值（万元）" and "total_output" not in formulas("发展规划")["A2:A1048576"]
+    plan = book["发展规划"].data_validations.dataValidation[0]
+    assert "集群总产值（万元）" in plan.prompt and "英文键" not in plan.prompt.split("；")[0]
     prof = formulas(PROFILE.label)
     assert prof["B3"] == '"新申报,复核"' and "B11" in prof and "B12" in prof
     # the range the 条件编号 drop-down points at holds exactly the item ids
@@ -107,8 +133,7 @@ def test_template_reads_back_without_intake_issues(template: Path) -> None:
 
 
 def test_template_only_lacks_required_values(template: Path) -> None:
-    structure = pytest.importorskip("schemas.structure")
-    result = structure.check_structure(read_submission(template))
+    result = check_structure(read_submission(template))
     assert result.issues and all(i.check.endswith(".required") for i in result.issues)
 
 
@@ -134,10 +159,8 @@ def test_filled_template_reads_back(template: Path, tmp_path: Path) -> None:
     }
 
 
-def test_fallback_items_match_spec() -> None:
-    assert len(SPEC_QUALITATIVE_ITEMS) == 19
-    assert {i.id for i in SPEC_QUALITATIVE_ITEMS if i.when} == {
-        "A5.6.energy_benchmark",
-        "A5.6.water_benchmark",
-    }
-    assert qualitative_items()  # the policy's items, or the fallback: never empty
+def test_items_are_the_policys_in_the_regulations_order() -> None:
+    policy = load_policy()
+    assert qualitative_items() == policy.qualitative_items
+    assert len(qualitative_items()) == 27
+    assert [i.id for i in qualitative_items() if i.when] == ["A5.6.energy_benchmark", "A5.6.water_benchmark"]
