@@ -20,7 +20,7 @@ AS_OF = dt.date(YEAR, 9, 1)  # campaign evaluation date: after every 申报日�
 Y1, Y2, Y3 = YEAR - 1, YEAR - 2, YEAR - 3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Variant:
     name: str
     mutate: Callable[[dict], None]
@@ -32,6 +32,9 @@ class Variant:
     failed: frozenset[str] = field(default_factory=frozenset)
     warnings: frozenset[str] = field(default_factory=frozenset)
     vetoed: bool = False
+
+    def __repr__(self) -> str:
+        return f"Variant({self.name})"
 
     @property
     def in_campaign(self) -> bool:
