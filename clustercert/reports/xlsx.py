@@ -10,10 +10,7 @@ Numbers stay numbers in both.
 from __future__ import annotations
 
 import csv
-import io
-import re
 import unicodedata
-import zipfile
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -26,6 +23,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from clustercert.reports.render import fmt, is_blank, to_number
+from clustercert.xlsx_layout import save_reproducible
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MAX_WIDTH = 60
@@ -33,35 +31,6 @@ MAX_WIDTH = 60
 Columns = Sequence[tuple[str, str]]
 CREATOR = "clustercert"
 DEFAULT_STAMP = date(2023, 7, 7)  # the regulation's date: for a file that belongs to no campaign date
-_CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
-
-
-def save_reproducibly(book: Workbook, path: Path, stamp: date | datetime | str | None = None) -> Path:
-    """Save so that the same content gives the same bytes: fixed document dates, author and zip times.
-
-    openpyxl stamps docProps/core.xml and every zip entry with the current time; a re-run of a
-    campaign on the same inputs must give files that compare equal with `cmp`. `stamp` is the
-    date the content belongs to (a campaign's as-of date).
-    """
-    when = _stamp(stamp)
-    book.properties.creator = CREATOR
-    book.properties.lastModifiedBy = CREATOR
-    book.properties.created = when
-    buffer = io.BytesIO()
-    book.save(buffer)
-    iso = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source, zipfile.ZipFile(path, "w") as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = _CORE_DATES.sub(lambda m: m.group(1) + iso + m.group(3), data)
-            entry = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, data)
-    return path
 
 
 def _stamp(value: date | datetime | str | None) -> datetime:
@@ -158,7 +127,8 @@ def write_rows_xlsx(
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = min(MAX_WIDTH, width + 2)
-    return save_reproducibly(wb, path, stamp)
+    # the same rows give the same bytes: a re-run's outputs compare equal with `cmp`
+    return save_reproducible(wb, path, _stamp(stamp), creator=CREATOR)
 
 
 def write_rows_csv(
