@@ -67,14 +67,24 @@ def _receive_file(path: Path, name: str, archive: Archive | None) -> SourceFile:
     return SourceFile(name, sha, size, utc_now(), "")
 
 
+def _folder_sha256(sources: list[SourceFile]) -> str:
+    """A CSV folder's SHA-256: of its sorted (file name, file SHA-256) lines."""
+    lines = sorted(f"{s.name.split('/', 1)[1]}\t{s.sha256}\n" for s in sources)
+    return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+
+
 def _receive(path: Path, archive: Archive | None) -> tuple[list[SourceFile], str]:
     """Archive the file (or every file of a CSV folder) and give the submission's SHA-256."""
     if path.is_dir():
         sources = [_receive_file(p, f"{path.name}/{p.name}", archive) for p in _visible_files(path)]
-        lines = sorted(f"{s.name.split('/', 1)[1]}\t{s.sha256}\n" for s in sources)
-        return sources, hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+        return sources, _folder_sha256(sources)
     source = _receive_file(path, path.name, archive)
     return [source], source.sha256
+
+
+def content_sha256(path: Path) -> str:
+    """The SHA-256 a submission at `path` gets (a file's, or a CSV folder's), without archiving it."""
+    return _receive(Path(path), None)[1]
 
 
 def _too_large(source: SourceFile, limit: int, sheet: str = "") -> Problem | None:

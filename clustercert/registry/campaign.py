@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
@@ -16,12 +17,13 @@ from clustercert.lifecycle import EntityKind, Status, allowed_targets, check_tra
 from clustercert.registry.core import (
     Conflict,
     NotFound,
+    RegistryError,
     TransactionCore,
     as_utc,
     cluster_key,
     jsonable,
 )
-from clustercert.registry.models import Campaign, Cluster, Evaluation, Submission
+from clustercert.registry.models import Campaign, Certification, Cluster, Evaluation, Submission
 from clustercert.submission import Submission as ReceivedSubmission
 
 K = EntityKind
@@ -99,6 +101,7 @@ class CampaignWrites(TransactionCore):
         cluster_name: str | None = None,
         application_type: str | None = None,
         certificate_id: str | None = None,
+        sources: list[dict[str, Any]] | None = None,
     ) -> Submission:
         """Record a received file once. A new file for a cluster that already has one in this
         campaign supersedes the older (by received_at): both stay, the older marked superseded."""
@@ -125,6 +128,7 @@ class CampaignWrites(TransactionCore):
             cluster_name=cluster_name,
             application_type=application_type,
             certificate_id=certificate_id,
+            sources=jsonable(sources) if sources is not None else None,
             status=str(Status.SUBMITTED),
             recorded_at=now,
             updated_at=now,
@@ -162,7 +166,68 @@ class CampaignWrites(TransactionCore):
             cluster_name=submission.profile_value("cluster_name"),
             application_type=submission.profile_value("application_type"),
             certificate_id=submission.profile_value("certificate_id"),
+            sources=[asdict(source) for source in sources],
         )
+
+    # -- stage facts (第九条、第十条): what later stages and the overview read back -----------------
+    def set_submission_facts(self, submission_id: str, *, reason: str, article: str, **facts: Any) -> bool:
+        """Set prefecture_rank / province_rank / notice_seq / stage_note of a submission, audited.
+
+        Returns whether anything changed (a re-run with the same decisions changes nothing).
+        """
+        allowed = {"prefecture_rank", "province_rank", "notice_seq", "stage_note"}
+        unknown = set(facts) - allowed
+        if unknown:
+            raise RegistryError(f"not a submission fact: {sorted(unknown)}")
+        row = self._require(Submission, submission_id)
+        changed = False
+        for name, value in facts.items():
+            changed |= self._set_field(
+                K.SUBMISSION, submission_id, row, name, value, reason=reason, article=article
+            )
+        return changed
+
+    def record_notice(
+        self,
+        year: int,
+        *,
+        first_day: date | None,
+        last_day: date | None,
+        decided_on: date | None,
+        decisions_sha256: str | None,
+    ) -> Campaign:
+        """The public-notice period (第十条) and the fingerprint of the human decisions the run used."""
+        row = self._require(Campaign, year)
+        values = {
+            "notice_first_day": first_day,
+            "notice_last_day": last_day,
+            "decided_on": decided_on,
+            "decisions_sha256": decisions_sha256,
+        }
+        for name, value in values.items():
+            old = getattr(row, name)
+            if old != value:
+                self._audit(
+                    K.CAMPAIGN,
+                    str(year),
+                    field=name,
+                    old_value=None if old is None else str(old),
+                    new_value=None if value is None else str(value),
+                    reason="公示期与认定日期" if name != "decisions_sha256" else "本次采用的人工决定文件",
+                    article="第十条",
+                )
+                setattr(row, name, value)
+        return row
+
+    def certificates_of(self, year: int) -> list[Certification]:
+        """Certificates issued by the campaign of `year` (its submissions'), by certificate id."""
+        query = (
+            sa.select(Certification)
+            .join(Submission, Certification.submission_id == Submission.submission_id)
+            .where(Submission.campaign_year == year)
+            .order_by(Certification.certificate_id)
+        )
+        return list(self.session.scalars(query))
 
     def _ensure_cluster(self, key: str, county_code: str, cluster_name: str) -> Cluster:
         row = self.session.get(Cluster, key)

@@ -32,6 +32,7 @@ class CertificationInput:
     certified_on: date
     valid_until: date
     renewed_from: str | None = None
+    reason: str = ""  # the decision's own words (经公示无异议…), for the submission's audit entry
 
 
 class CertificationWrites(TransactionCore):
@@ -81,7 +82,7 @@ class CertificationWrites(TransactionCore):
             item.submission_id,
             from_status=submission.status,
             to_status=Status.CERTIFIED,
-            reason=f"已认定，认定编号 {item.certificate_id}",
+            reason=item.reason or f"已认定，认定编号 {item.certificate_id}",
             article="第十条",
         )
         submission.status, submission.updated_at = str(Status.CERTIFIED), now

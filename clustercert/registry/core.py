@@ -337,6 +337,50 @@ class TransactionCore:
             query = query.where(AuditEntry.entity_kind == str(entity_kind))
         return list(self.session.scalars(query.order_by(AuditEntry.id)))
 
+    def last_moves(self, entity_kind: EntityKind | str, entity_ids: Iterable[str]) -> dict[str, AuditEntry]:
+        """Each entity's latest status move (its reason and article explain where it stands)."""
+        ids = [str(i) for i in entity_ids]
+        found: dict[str, AuditEntry] = {}
+        for start in range(0, len(ids), 500):
+            query = (
+                sa.select(AuditEntry)
+                .where(
+                    AuditEntry.entity_kind == str(entity_kind),
+                    AuditEntry.entity_id.in_(ids[start : start + 500]),
+                    AuditEntry.to_status.is_not(None),
+                )
+                .order_by(AuditEntry.id)
+            )
+            for entry in self.session.scalars(query):
+                found[entry.entity_id] = entry
+        return found
+
+    def history(self, entity_ids: Iterable[str]) -> dict[str, list[AuditEntry]]:
+        """Every audit entry about each entity, oldest first (a cluster page's timeline)."""
+        ids = [str(i) for i in entity_ids]
+        found: dict[str, list[AuditEntry]] = {i: [] for i in ids}
+        for start in range(0, len(ids), 500):
+            query = (
+                sa.select(AuditEntry)
+                .where(AuditEntry.entity_id.in_(ids[start : start + 500]))
+                .order_by(AuditEntry.id)
+            )
+            for entry in self.session.scalars(query):
+                found[entry.entity_id].append(entry)
+        return found
+
+    def profiles(self, submission_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The typed 基本信息 of each validated submission (from its payload), without the tables."""
+        ids = [str(i) for i in submission_ids]
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(ids), 500):
+            query = sa.select(Submission.submission_id, Submission.payload["profile"]).where(
+                Submission.submission_id.in_(ids[start : start + 500]), Submission.payload.is_not(None)
+            )
+            for sid, profile in self.session.execute(query):
+                found[sid] = profile if isinstance(profile, dict) else json.loads(profile or "{}")
+        return found
+
     def row_counts(self) -> dict[str, int]:
         """Rows per table: what an idempotent re-run must leave unchanged."""
         return {

@@ -123,6 +123,8 @@ class Submission(Base):
     warning_count: Mapped[int] = mapped_column(default=0)
     recorded_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # each raw file as received (name, sha256, size, received_at, archived_path): a CSV folder has several
+    sources: Mapped[list[Any] | None]
     prefecture_rank: Mapped[int | None]  # 第九条: order in the prefecture's recommendation
     province_rank: Mapped[int | None]  # 第十条: province-wide 择优 rank
     notice_seq: Mapped[int | None]  # 公示名单 sequence number

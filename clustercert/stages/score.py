@@ -1,0 +1,119 @@
+"""score-clusters (第五条、第六条): every valid submission against the policy's criteria and veto, and
+the default scoring model (第十条 择优; set by the campaign, not by the regulation).
+
+* read: the campaign's valid current submissions; each work unit loads its typed tables (the payload
+  the validate stage recorded) from the registry itself, so only ids travel to a worker.
+* work unit: `evaluate_batch(ids, ctx)` — a few dozen clusters at a time (one takes milliseconds).
+* decide: eligible ⇔ every hard criterion passes and there is no veto (SPEC §4.2).
+* record: each evaluation with its criteria rows, and valid → eligible | ineligible with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from clustercert.registry import Registry, payload_to_cluster_data
+from clustercert.rules import Evaluation, criteria_rows, evaluate
+from clustercert.stages.context import CampaignContext
+from clustercert.submission import ClusterData
+
+VALID_ONWARD = (
+    "valid",
+    "eligible",
+    "ineligible",
+    "recommended",
+    "not_recommended",
+    "shortlisted",
+    "not_shortlisted",
+    "objection_upheld",
+    "certified",
+)
+
+
+def read(registry: Registry, year: int) -> list[str]:
+    """Ids of the campaign's current submissions that passed validation."""
+    with registry.transaction() as tx:
+        return [r.submission_id for r in tx.current_submissions(year) if r.status in VALID_ONWARD]
+
+
+def load(registry: Registry, submission_ids: Iterable[str]) -> list[ClusterData]:
+    """The typed tables of each submission, as the validate stage recorded them."""
+    found = []
+    with registry.transaction() as tx:
+        for sid in submission_ids:
+            row = tx.submission(sid)
+            if row is not None and row.payload:
+                found.append(
+                    payload_to_cluster_data(row.submission_id, row.file_name, row.sha256, row.payload)
+                )
+    return found
+
+
+def evaluate_all(data: Iterable[ClusterData], ctx: CampaignContext) -> list[Evaluation]:
+    return [evaluate(d, ctx.policy, ctx.setup.as_of) for d in data]
+
+
+def evaluate_batch(submission_ids: Sequence[str], ctx: CampaignContext) -> list[Evaluation]:
+    """A work unit: load the clusters from the registry, evaluate them."""
+    return evaluate_all(load(ctx.registry(), submission_ids), ctx)
+
+
+def contributions(evaluation: Evaluation) -> dict[str, Any]:
+    """The score's parts as the registry keeps them (exact numbers as text)."""
+    return {
+        "model_note": evaluation.score.model_note,
+        "latest_total_output": None
+        if evaluation.latest_total_output is None
+        else str(evaluation.latest_total_output),
+        "contributions": [
+            {
+                "aspect": c.aspect,
+                "indicator": c.indicator,
+                "value": None if c.value is None else str(c.value),
+                "weight": str(c.weight),
+                "points": str(c.points),
+            }
+            for c in evaluation.score.contributions
+        ],
+    }
+
+
+def verdict_reason(evaluation: Evaluation) -> str:
+    """Why a cluster is (in)eligible, in the words of each criterion's explanation (with its article)."""
+    by_id = {r.criterion_id: r for r in evaluation.criteria}
+    if evaluation.eligible:
+        reason = "符合第五条认定标准，无第六条所列情形"
+        advisory = [by_id[c].explanation for c in evaluation.warnings if c in by_id]
+        return reason + (f"；提示：{'；'.join(advisory)}" if advisory else "")
+    failed = [by_id[c].explanation for c in evaluation.failed_criteria if c in by_id]
+    return "不符合认定条件：" + "；".join(failed)
+
+
+def record(
+    registry: Registry, ctx: CampaignContext, evaluations: Sequence[Evaluation], flow_run_id: str | None
+) -> None:
+    with registry.transaction(flow_run_id=flow_run_id) as tx:
+        for ev in sorted(evaluations, key=lambda e: e.submission_id):
+            tx.record_evaluation(
+                ev.submission_id,
+                policy_name=ctx.setup.policy,
+                as_of=ctx.setup.as_of,
+                eligible=ev.eligible,
+                vetoed=ev.vetoed,
+                failed_criteria=ev.failed_criteria,
+                warnings=ev.warnings,
+                score=float(ev.score.total),
+                score_contributions=contributions(ev),
+                criteria=criteria_rows(ev),
+                reason=verdict_reason(ev),
+            )
+
+
+def counts(evaluations: Sequence[Evaluation]) -> dict[str, int]:
+    return {
+        "evaluated": len(evaluations),
+        "eligible": sum(e.eligible for e in evaluations),
+        "ineligible": sum(not e.eligible for e in evaluations),
+        "vetoed": sum(e.vetoed for e in evaluations),
+    }
