@@ -108,7 +108,8 @@ def _parse_json(path: Path, sources: list[SourceFile], limit: int) -> Parsed:
     if problem:
         return [], [problem], False
     raws, problems = parse_json(_readable_path(sources[0], path).read_bytes())
-    return raws, problems, bool(raws)
+    # `{}` is a readable document with no sheets: the sheet matcher then names every missing one
+    return raws, problems, bool(raws) or not problems
 
 
 def _parse_csv_folder(path: Path, sources: list[SourceFile], limit: int, workbook: Workbook) -> Parsed:

@@ -2,8 +2,9 @@
 
 Everything a county might send by mistake (an empty file, a renamed text file, an old `.xls`, a
 password-protected workbook) and everything hostile (zip bombs, XML entity bombs, absurd sheet
-dimensions) becomes a `Problem`, never an exception. The checks run on the bytes and the zip
-directory *before* openpyxl sees the file; openpyxl itself parses XML through defusedxml.
+dimensions, sheets of a million rows) becomes a `Problem`, never an exception. The checks run on the
+bytes and the zip directory *before* openpyxl sees the file; openpyxl itself parses XML through
+defusedxml. Sheets are streamed with openpyxl's own row parser (read-only mode), not materialised.
 """
 
 from __future__ import annotations
@@ -11,11 +12,14 @@ from __future__ import annotations
 import warnings
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 from defusedxml import DefusedXmlException
+from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
-from clustercert.intake.raw import ACCEPTED, Problem, RawSheet, is_blank
+from clustercert.intake.limits import LAST_ROW, too_many_rows
+from clustercert.intake.raw import ACCEPTED, UNCOMPUTED, Problem, RawSheet, is_blank
 
 if not openpyxl.DEFUSEDXML:  # pragma: no cover - a configuration bug, not bad input
     raise RuntimeError("openpyxl must parse XML with defusedxml (unset OPENPYXL_DEFUSEDXML=False)")
@@ -78,32 +82,87 @@ def check_zip(path: Path) -> Problem | None:
     return None
 
 
+class _SheetParser(WorkSheetParser):
+    """openpyxl's streaming sheet parser, with two changes for intake.
+
+    * A formula cell whose result was never calculated (`<f>` with an empty or absent `<v>`, written
+      e.g. by a program that does not compute formulas) reads as `UNCOMPUTED` instead of None, so
+      that it is reported instead of passing for an empty cell. Excel writes an empty text result
+      as `t="str"` with an empty `<v>`: that one is a computed empty cell and stays None.
+    * Row attributes (height, style) are not kept: they are of no use here and would grow with
+      every row of a hostile sheet.
+    """
+
+    def parse_cell(self, element):  # noqa: ANN001, ANN201 - openpyxl's signature
+        cell = super().parse_cell(element)
+        if cell["value"] is None and cell["data_type"] != "str" and element.find(FORMULA_TAG) is not None:
+            cell["value"] = UNCOMPUTED
+        return cell
+
+    def parse_row(self, row):  # noqa: ANN001, ANN201 - openpyxl's signature
+        number, cells = super().parse_row(row)
+        self.row_dimensions.pop(str(number), None)
+        return number, cells
+
+
+def _sheet_rows(book, ws) -> tuple[list[tuple[int, list[Any]]], Problem | None]:  # noqa: ANN001
+    """The non-empty rows of `ws` (Excel row numbers kept, at most MAX_COLUMNS cells each).
+
+    A sheet whose declared dimension runs past `LAST_ROW` is refused before any of it is read; one
+    that does not declare it (or declares too little) is refused as soon as a row beyond appears.
+    """
+    if ws.max_row is not None and ws.max_row > LAST_ROW:
+        return [], too_many_rows(ws.title, LAST_ROW + 1, declared=ws.max_row)
+    rows: list[tuple[int, list[Any]]] = []
+    with ws._get_source() as source:  # the ReadOnlyWorksheet's own part of the zip
+        parser = _SheetParser(
+            source,
+            ws._shared_strings,
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            if number > LAST_ROW:
+                return [], too_many_rows(ws.title, number)
+            values: list[Any] = []
+            for cell in cells:
+                column = cell["column"]
+                if column > MAX_COLUMNS:
+                    break
+                values.extend([None] * (column - 1 - len(values)))
+                values.append(cell["value"])
+            if not all(is_blank(v) for v in values):
+                rows.append((number, values))
+    return rows, None
+
+
 def read_xlsx(path: Path) -> tuple[list[RawSheet], list[Problem]]:
-    """All worksheets of the workbook at `path` as raw rows (Excel row numbers kept)."""
+    """All worksheets of the workbook at `path` as raw rows (Excel row numbers kept).
+
+    A sheet beyond the row limit is reported and marked failed (present but not read); the other
+    sheets are read as usual.
+    """
     problem = sniff(path) or check_zip(path)
     if problem:
         return [], [problem]
     sheets: list[RawSheet] = []
+    problems: list[Problem] = []
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "data validation extension not supported" and the like
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
             try:
                 for ws in book.worksheets:
-                    ws.reset_dimensions()  # the declared dimension may lie (too small or absurdly large)
-                    rows = [
-                        (number, values)
-                        for number, values in enumerate(
-                            ws.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1
-                        )
-                        if not all(is_blank(v) for v in values)
-                    ]
-                    sheets.append(RawSheet(str(ws.title), rows))
+                    rows, refused = _sheet_rows(book, ws)
+                    sheets.append(RawSheet(str(ws.title), rows, failed=refused is not None))
+                    problems.extend([refused] if refused else [])
             finally:
                 book.close()
     except Exception as exc:  # noqa: BLE001 - hostile or broken input must become a located error
         return [], [_unreadable(exc)]
-    return sheets, []
+    return sheets, problems
 
 
 def _unreadable(exc: BaseException) -> Problem:

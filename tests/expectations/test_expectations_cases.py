@@ -14,7 +14,7 @@ from schemas import check_structure
 
 def _quality(*tables_list, ids=None):
     subs = [make_submission(t, submission_id=f"{YEAR}-230183-{i:08d}") for i, t in enumerate(tables_list)]
-    return check_quality([check_structure(s) for s in subs], engine="pandas")
+    return check_quality([check_structure(s) for s in subs], engine="pandas", campaign_year=YEAR)
 
 
 def _checks(tables) -> set[str]:
@@ -127,14 +127,32 @@ def test_checks_run_within_a_submission_not_across():
     assert (outcome.element_count, outcome.unexpected_count, outcome.success) == (4, 1, False)
 
 
-def test_a_sheet_that_failed_its_schema_is_not_checked_again():
+def test_a_sheet_that_failed_its_schema_still_takes_part_in_the_checks():
+    # 企业名录 fails Pandera in one cell (size), yet membership and check characters are judged
     tables = broken_tables("designation_unknown_enterprise")
-    tables["enterprises"][0]["size"] = "巨型"  # 企业名录 fails Pandera: membership cannot be judged
+    tables["enterprises"][0]["size"] = "巨型"
+    tables["enterprises"][4]["uscc"] = tables["enterprises"][4]["uscc"][:-1] + "0"  # wrong check char
     structure = check_structure(make_submission(tables))
-    assert "enterprises" not in structure.typed
+    assert "enterprises" not in structure.typed and "enterprises" in structure.frames
+    assert [i.check for i in structure.issues] == ["schema.enterprises.size.in_set"]
     report = check_quality([structure], engine="pandas")
-    assert report.all_issues == []
-    assert prepare([structure])["designations"]["in_enterprises"].isna().all()
+    assert sorted((i.check, i.row) for i in report.all_issues) == [
+        ("gx.designations.in_enterprises", 2),
+        ("gx.enterprises.uscc_check", 6),
+    ]
+
+
+def test_a_failed_cell_is_not_reported_again_by_the_checks_that_read_it():
+    tables = good_tables()
+    tables["designations"][0]["uscc"] = "不是代码"  # a format error: membership is not judged for it
+    tables["annual"][2]["year"] = "2025年"  # the 2025 row's 年度 is unreadable: not also "2025 is missing"
+    structure = check_structure(make_submission(tables))
+    assert sorted(i.check for i in structure.issues) == [
+        "schema.annual.year.type",
+        "schema.designations.uscc.uscc_format",
+    ]
+    assert _quality(tables).all_issues == []
+    assert prepare([structure])["designations"]["in_enterprises"].tolist() == [None, True]
 
 
 def test_prepared_tables_stack_submissions_with_ids_and_rows():
