@@ -48,16 +48,14 @@ def _missing(structure: StructureResult, sheet_key: str, column: str, campaign_y
     """Why `sheet_key`.`column` is not there for this submission, or "" if it is."""
     sheet = SUBMISSION.sheet(sheet_key)
     label = sheet.column(column).label
+    if sheet.key_value and column in CAMPAIGN_FIELDS and campaign_year is not None:
+        return ""
     if sheet_key not in structure.frames:
         return f"工作表“{sheet.label}”缺失或未能读取"
     if not has_column(structure, sheet_key, column):
         return f"{sheet.label}缺少{'字段' if sheet.key_value else '列'}“{label}”"
-    if sheet.key_value:
-        if column in CAMPAIGN_FIELDS and campaign_year is not None:
-            return ""
-        values = structure.profile_values or {}
-        if values.get(column) is None:
-            return f"{sheet.label}“{label}”未填写或填写有误"
+    if sheet.key_value and (structure.profile_values or {}).get(column) is None:
+        return f"{sheet.label}“{label}”未填写或填写有误"
     return ""
 
 

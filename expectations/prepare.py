@@ -94,11 +94,10 @@ def _profiles(readable: Sequence[StructureResult], campaign_year: int | None) ->
     rows = [
         {
             SUBMISSION_ID: s.submission_id,
-            **s.profile_values,
+            **(s.profile_values or {}),  # none when 基本信息 is missing: the campaign year still applies
             **{f"{ROW}_{key}": s.profile_rows.get(key) for key in PROFILE.keys},
         }
         for s in readable
-        if s.profile_values is not None
     ]
     columns = [SUBMISSION_ID, *PROFILE.keys, *(f"{ROW}_{key}" for key in PROFILE.keys)]
     frame = pd.DataFrame(rows, columns=columns)

@@ -70,7 +70,7 @@ def annual_specs() -> list[ExpectationSpec]:
             ANNUAL, "year", needs=year_needs,
         ),
         ExpectationSpec(
-            "gx.annual.year_unique", "annual", COMPOUND_UNIQUE, {"column_list": [SUBMISSION_ID, "year"]},
+            "gx.annual.year_unique", "annual", COMPOUND_UNIQUE, {"column_list": [SUBMISSION_ID, "year"], "ignore_row_if": "any_value_is_missing"},
             ERROR, "SPEC §3.1", f"{a}每个年度只有一行",
             f"{at}：{{year}}年的数据重复填写；每个年度只填一行，请删除重复的行", ANNUAL, "year",
             needs=(("annual", "year"),),
@@ -127,7 +127,7 @@ def enterprise_specs() -> list[ExpectationSpec]:
             ENTERPRISES, "uscc",
         ),
         ExpectationSpec(
-            "gx.enterprises.uscc_unique", "enterprises", COMPOUND_UNIQUE, {"column_list": [SUBMISSION_ID, "uscc"]},
+            "gx.enterprises.uscc_unique", "enterprises", COMPOUND_UNIQUE, {"column_list": [SUBMISSION_ID, "uscc"], "ignore_row_if": "any_value_is_missing"},
             ERROR, "SPEC §3.1", f"{code}在{e}中不重复",
             f"{e} 第{{_row}}行“{code}”{{uscc}}重复出现；每家企业只填一行，请删除重复的行或改正代码",
             ENTERPRISES, "uscc",
@@ -230,7 +230,7 @@ def evidence_specs(item_ids: Sequence[str]) -> list[ExpectationSpec]:
             EVIDENCE, "item",
         ),
         ExpectationSpec(
-            "gx.evidence.item_unique", "evidence", COMPOUND_UNIQUE, {"column_list": [SUBMISSION_ID, "item"]},
+            "gx.evidence.item_unique", "evidence", COMPOUND_UNIQUE, {"column_list": [SUBMISSION_ID, "item"], "ignore_row_if": "any_value_is_missing"},
             ERROR, "SPEC §3.1；§4.2", f"每个{item}只填一行",
             f"{v} 第{{_row}}行“{item}”{{item}}重复填写；每项条件只填一行，请合并为一行", EVIDENCE, "item",
         ),

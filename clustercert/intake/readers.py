@@ -98,7 +98,7 @@ def _parse_xlsx(path: Path, sources: list[SourceFile], limit: int) -> Parsed:
     if problem:
         return [], [problem], False
     raws, problems = read_xlsx(_readable_path(sources[0], path))
-    return raws, problems, not problems
+    return raws, problems, bool(raws)  # a sheet refused for its size does not stop the others
 
 
 def _parse_json(path: Path, sources: list[SourceFile], limit: int) -> Parsed:

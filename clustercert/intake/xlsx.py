@@ -4,11 +4,12 @@ Everything a county might send by mistake (an empty file, a renamed text file, a
 password-protected workbook) and everything hostile (zip bombs, XML entity bombs, absurd sheet
 dimensions, sheets of a million rows) becomes a `Problem`, never an exception. The checks run on the
 bytes and the zip directory *before* openpyxl sees the file; openpyxl itself parses XML through
-defusedxml. Sheets are streamed with openpyxl's own row parser (read-only mode), not materialised.
+defusedxml. Sheets are streamed with openpyxl's own row parser, one at a time, never materialised.
 """
 
 from __future__ import annotations
 
+import re
 import warnings
 import zipfile
 from pathlib import Path
@@ -16,6 +17,8 @@ from typing import Any
 
 import openpyxl
 from defusedxml import DefusedXmlException
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from clustercert.intake.limits import LAST_ROW, too_many_rows
@@ -105,19 +108,62 @@ class _SheetParser(WorkSheetParser):
         return number, cells
 
 
-def _sheet_rows(book, ws) -> tuple[list[tuple[int, list[Any]]], Problem | None]:  # noqa: ANN001
-    """The non-empty rows of `ws` (Excel row numbers kept, at most MAX_COLUMNS cells each).
+class _WorkbookReader(ExcelReader):
+    """openpyxl's workbook reader (manifest, shared strings, styles, sheet list), minus the sheets.
+
+    In read-only mode openpyxl opens every worksheet at once to learn its declared dimension, and
+    for a sheet that declares none it parses the whole sheet to find that out; here the sheets are
+    only listed (name, zip part), and `_declared_last_row` reads just the head of each part.
+    """
+
+    sheet_parts: list[tuple[str, str]]
+
+    def read_worksheets(self) -> None:
+        self.sheet_parts = [
+            (str(sheet.name), rel.target)
+            for sheet, rel in self.parser.find_sheets()
+            if rel.target in self.valid_files and "chartsheet" not in rel.Type
+        ]
+
+
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=[\"']([^\"']*)[\"']")
+_SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData\b")
+_HEAD_LIMIT = 1024 * 1024  # the dimension comes before the data, after a few small elements
+
+
+def _declared_last_row(archive: zipfile.ZipFile, part: str) -> int | None:
+    """The last row of the sheet's declared dimension (`<dimension ref="A1:E300">` → 300), if any."""
+    head = b""
+    with archive.open(part) as source:
+        while len(head) < _HEAD_LIMIT and (chunk := source.read(64 * 1024)):
+            head += chunk
+            if found := _DIMENSION.search(head):
+                try:
+                    return range_boundaries(found.group(1).decode("ascii"))[3]
+                except (ValueError, TypeError, UnicodeDecodeError):
+                    return None  # not a range: as if absent (reading stops at the limit anyway)
+            if _SHEET_DATA.search(head):
+                return None
+    return None
+
+
+def _sheet_rows(
+    reader: _WorkbookReader, title: str, part: str
+) -> tuple[list[tuple[int, list[Any]]], Problem | None]:
+    """The non-empty rows of a sheet (Excel row numbers kept, at most MAX_COLUMNS cells each).
 
     A sheet whose declared dimension runs past `LAST_ROW` is refused before any of it is read; one
     that does not declare it (or declares too little) is refused as soon as a row beyond appears.
     """
-    if ws.max_row is not None and ws.max_row > LAST_ROW:
-        return [], too_many_rows(ws.title, LAST_ROW + 1, declared=ws.max_row)
+    declared = _declared_last_row(reader.archive, part)
+    if declared is not None and declared > LAST_ROW:
+        return [], too_many_rows(title, LAST_ROW + 1, declared=declared)
+    book = reader.wb
     rows: list[tuple[int, list[Any]]] = []
-    with ws._get_source() as source:  # the ReadOnlyWorksheet's own part of the zip
+    with reader.archive.open(part) as source:
         parser = _SheetParser(
             source,
-            ws._shared_strings,
+            reader.shared_strings,
             data_only=True,
             epoch=book.epoch,
             date_formats=book._date_formats,
@@ -125,7 +171,7 @@ def _sheet_rows(book, ws) -> tuple[list[tuple[int, list[Any]]], Problem | None]:
         )
         for number, cells in parser.parse():
             if number > LAST_ROW:
-                return [], too_many_rows(ws.title, number)
+                return [], too_many_rows(title, number)
             values: list[Any] = []
             for cell in cells:
                 column = cell["column"]
@@ -152,14 +198,15 @@ def read_xlsx(path: Path) -> tuple[list[RawSheet], list[Problem]]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "data validation extension not supported" and the like
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            reader = _WorkbookReader(path, read_only=True, data_only=True)
             try:
-                for ws in book.worksheets:
-                    rows, refused = _sheet_rows(book, ws)
-                    sheets.append(RawSheet(str(ws.title), rows, failed=refused is not None))
+                reader.read()
+                for title, part in reader.sheet_parts:
+                    rows, refused = _sheet_rows(reader, title, part)
+                    sheets.append(RawSheet(title, rows, failed=refused is not None))
                     problems.extend([refused] if refused else [])
             finally:
-                book.close()
+                reader.archive.close()
     except Exception as exc:  # noqa: BLE001 - hostile or broken input must become a located error
         return [], [_unreadable(exc)]
     return sheets, problems

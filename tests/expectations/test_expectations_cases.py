@@ -178,3 +178,35 @@ def test_item_ids_come_from_the_policy():
 def test_unknown_engine_is_refused():
     with pytest.raises(ValueError, match="unknown engine"):
         check_quality([], engine="spark")
+
+
+def test_an_incident_on_the_declaration_day_is_in_the_window():
+    tables = good_tables()
+    tables["incidents"][0]["occurred_on"] = f"{YEAR}-06-30"  # 申报日期 itself: "not after" includes it
+    assert _checks(tables) == set()
+
+
+def test_an_incident_after_the_declaration_day_is_a_located_error_naming_both_dates():
+    (issue,) = _quality(broken_tables("incident_after_declared")).all_issues
+    assert (issue.check, issue.sheet, issue.row, issue.column) == (
+        "gx.incidents.not_after_declared",
+        "安全合规",
+        2,
+        "发生日期",
+    )
+    assert issue.severity == Severity.ERROR
+    assert f"{YEAR}-07-01" in issue.message and f"{YEAR}-06-30" in issue.message
+    assert "申报日期" in issue.message
+
+
+def test_the_campaign_year_decides_the_window_when_it_is_given():
+    tables = broken_tables("last_years_workbook")
+    found = {(i.check, i.row) for i in _quality(tables).all_issues}
+    assert found == {
+        ("gx.profile.campaign_year_matches", 2),  # 基本信息 row of 申报年度
+        ("gx.annual.year_in_window", 2),  # the 2022 row
+        ("gx.annual.year_present", None),  # 2025 is missing
+    }
+    # without a campaign year the same workbook is judged by the year it declares: consistent
+    subs = [make_submission(tables)]
+    assert check_quality([check_structure(s) for s in subs], engine="pandas").all_issues == []
