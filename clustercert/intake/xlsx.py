@@ -176,9 +176,10 @@ def _sheet_rows(
             for cell in cells:
                 column = cell["column"]
                 if column > MAX_COLUMNS:
-                    break
-                values.extend([None] * (column - 1 - len(values)))
-                values.append(cell["value"])
+                    continue
+                if column > len(values):  # cells are in column order; a gap is empty cells
+                    values.extend([None] * (column - len(values)))
+                values[column - 1] = cell["value"]
             if not all(is_blank(v) for v in values):
                 rows.append((number, values))
     return rows, None

@@ -11,7 +11,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
-from validation.cc_factory import BROKEN, YEAR, corpus
+from validation.cc_factory import BROKEN, YEAR, corpus, good_tables, make_submission
 
 from clustercert.contract import ANNUAL
 from clustercert.issue import Severity
@@ -143,3 +143,36 @@ def test_engines_agree_on_an_empty_campaign():
     by_gx, by_pandas = check_quality([], engine="gx"), check_quality([], engine="pandas")
     assert _comparable(by_gx.outcomes) == _comparable(by_pandas.outcomes)
     assert all(o.success and o.element_count == 0 for o in by_gx.outcomes)
+
+
+def test_engines_agree_on_sheets_that_failed_their_model_in_places():
+    """What the structure layer hands over for broken sheets (missing cells, YES_NO as object)."""
+    tables = good_tables()
+    tables["enterprises"][0]["size"] = "特大"  # a failed cell in an otherwise readable sheet
+    tables["enterprises"][1]["uscc"] = "abc"
+    tables["enterprises"][2]["uscc"] = "abc"
+    tables["enterprises"][3]["uscc"] = tables["enterprises"][4]["uscc"][:-1] + "0"  # wrong check char
+    tables["annual"][0]["employees"] = "很多"
+    tables["annual"][1]["sme_output"] = "999999"  # above the total
+    tables["evidence"][1]["met"] = "Y"
+    tables["incidents"][0]["occurred_on"] = f"{YEAR}-07-01"
+    tables["profile"][0]["declared_on"] = "not a date"
+    no_list = good_tables()
+    for row in no_list["enterprises"]:
+        del row["uscc"]
+    subs = [
+        make_submission(tables, submission_id="partly"),
+        make_submission(no_list, submission_id="no-uscc-column"),
+        make_submission(good_tables(), submission_id="no-profile", drop_sheets=("profile",)),
+    ]
+    structured = [check_structure(s) for s in subs]
+    assert all(s.frames for s in structured)
+    by_gx = check_quality(structured, engine="gx", campaign_year=YEAR)
+    by_pandas = check_quality(structured, engine="pandas", campaign_year=YEAR)
+    assert by_pandas.issues == by_gx.issues
+    assert _comparable(by_pandas.outcomes) == _comparable(by_gx.outcomes)
+    assert {i.check for i in by_gx.issues_for("partly")} >= {
+        "gx.enterprises.uscc_check",
+        "gx.annual.sme_le_total",
+        "gx.incidents.not_after_declared.not_checked",  # 申报日期 could not be read
+    }
