@@ -16,6 +16,7 @@ from validation.cc_factory import BROKEN, YEAR, corpus, good_tables, make_submis
 from clustercert.contract import ANNUAL
 from clustercert.issue import Severity
 from expectations import check_quality, engine_pandas, prepare
+from expectations import engine_gx as gx_engine
 from expectations.quality import report
 from expectations.spec import (
     A_GREATER_THAN_B,
@@ -28,8 +29,6 @@ from expectations.spec import (
 )
 from expectations.suites import build_specs
 from schemas import check_structure
-
-gx_engine = pytest.importorskip("expectations.engine_gx")
 
 
 @pytest.fixture(scope="module")
