@@ -23,9 +23,17 @@ from clustercert.issue import Issue
 ROW = "_row"  # the source-row column every sheet frame carries
 
 
+UNKNOWN_YEAR = "year-unknown"  # the id's year part when neither the campaign nor the file gives one
+
+
 def make_submission_id(campaign_year: int | str | None, county_code: str | None, sha256: str) -> str:
-    """Stable, readable id: the same bytes always get the same id; a corrected file gets a new one."""
-    year = str(campaign_year) if campaign_year else "0000"
+    """Stable, readable id: the same bytes always get the same id; a corrected file gets a new one.
+
+    The year is the campaign's when known (intake passes it), else the file's 申报年度 if that is a
+    four-digit year, else `UNKNOWN_YEAR` (never a made-up "0000" that reads like a year).
+    """
+    text = str(campaign_year).strip() if campaign_year is not None else ""
+    year = text if len(text) == 4 and text.isdigit() else UNKNOWN_YEAR
     code = county_code if county_code and county_code.isdigit() and len(county_code) == 6 else "000000"
     return f"{year}-{code}-{sha256[:8]}"
 

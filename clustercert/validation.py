@@ -62,11 +62,19 @@ def finalise(sub: Submission, structure: StructureResult, quality: QualityReport
 
 
 def validate_submissions(
-    subs: Sequence[Submission], *, engine: str = "gx", item_ids: Sequence[str] | None = None
+    subs: Sequence[Submission],
+    *,
+    engine: str = "gx",
+    item_ids: Sequence[str] | None = None,
+    campaign_year: int | None = None,
 ) -> tuple[list[ValidationResult], QualityReport]:
-    """Both layers over a batch: Pandera per submission, the expectations once over all of them."""
+    """Both layers over a batch: Pandera per submission, the expectations once over all of them.
+
+    `campaign_year` (the campaign's Y) makes a workbook of another year invalid; without it each
+    submission is held to the year it declares.
+    """
     structured = [check_structure(sub) for sub in subs]
-    quality = check_quality(structured, engine=engine, item_ids=item_ids)
+    quality = check_quality(structured, engine=engine, item_ids=item_ids, campaign_year=campaign_year)
     return [finalise(s, st, quality) for s, st in zip(subs, structured, strict=True)], quality
 
 

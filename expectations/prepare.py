@@ -1,10 +1,13 @@
-"""Stack the typed sheets of all submissions into one table each, with the columns checks need.
+"""Stack the sheets of all submissions into one table each, with the columns checks need.
 
 Every expectation is one GX built-in over one of these tables, so Great Expectations runs once per
 table per campaign instead of once per submission. What a built-in cannot see on its own (a check
-character, a row of another sheet, last year's value) is computed here as a derived column. A derived
-value is missing (None/NaN) when what it needs did not pass the structure layer: built-ins skip
-missing values, so a sheet that already failed is not reported twice.
+character, a row of another sheet, last year's value) is computed here as a derived column.
+
+The sheets come from `StructureResult.frames`: every sheet that could be read, including one that
+failed its model for some cells, those cells being missing. A derived value is missing (None/NaN)
+when what it needs is missing, and built-ins skip missing values: a cell the structure layer already
+reported is not reported again, while every other cell is checked in the same round.
 """
 
 from __future__ import annotations
@@ -39,50 +42,72 @@ TABLES = ("profile", "annual", "annual_years", "enterprises", "designations", "i
 WINDOW = (3, 2, 1)  # the years Y-3, Y-2, Y-1 of 经营指标 (SPEC §3.1)
 # the amounts whose year-on-year change is checked: every AMOUNT column of 经营指标
 YOY_COLUMNS = tuple(c for c in ANNUAL.columns if c.kind == Kind.AMOUNT)
+# the year the checks hold a submission to: the campaign's when known, else the one it declares
+EXPECTED_YEAR = "campaign_year_expected"
 
 
-def prepare(structured: Sequence[StructureResult]) -> dict[str, pd.DataFrame]:
+def usable(structured: Sequence[StructureResult]) -> list[StructureResult]:
+    """The submissions (not monitoring reports) of which at least one sheet could be read."""
+    return [s for s in structured if s.frames and s.workbook == SUBMISSION.key]
+
+
+def has_column(structure: StructureResult, sheet: str, column: str) -> bool:
+    """Whether `sheet` could be read and has `column` (its cells may still be missing)."""
+    return sheet in structure.frames and column not in structure.absent_columns.get(sheet, ())
+
+
+def prepare(
+    structured: Sequence[StructureResult], campaign_year: int | None = None
+) -> dict[str, pd.DataFrame]:
     """One frame per table in TABLES across all submissions, each with `submission_id`, and `_row`
-    (or `_row_<field>` for the profile), on a RangeIndex that the engines report back."""
-    usable = [s for s in structured if s.typed is not None and s.workbook == SUBMISSION.key]
-    stacked = {key: _stack(usable, key) for key in SHEETS}
-    profile = _profiles(usable)
+    (or `_row_<field>` for the profile), on a RangeIndex that the engines report back.
+
+    `campaign_year` is the campaign's year Y: a submission must declare it and report Y-3..Y-1. Without
+    it (e.g. a single file checked on its own) each submission is held to the year it declares."""
+    readable = usable(structured)
+    stacked = {key: _stack(readable, key) for key in SHEETS}
+    profile = _profiles(readable, campaign_year)
     annual = _annual(stacked["annual"], profile)
     enterprises = _enterprises(stacked["enterprises"])
+    listed = {s.submission_id for s in readable if has_column(s, "enterprises", "uscc")}
     frames = {
         "profile": _profile_checks(profile, annual, enterprises),
         "annual": annual,
         "annual_years": _annual_years(annual, profile),
         "enterprises": enterprises,
-        "designations": _in_enterprises(stacked["designations"], enterprises),
-        "incidents": _in_enterprises(stacked["incidents"], enterprises),
+        "designations": _in_enterprises(stacked["designations"], enterprises, listed),
+        "incidents": _declared_before(_in_enterprises(stacked["incidents"], enterprises, listed), profile),
         "evidence": _evidence(stacked["evidence"]),
     }
     return {key: _plain(frame) for key, frame in frames.items()}
 
 
-def _stack(usable: Sequence[StructureResult], key: str) -> pd.DataFrame:
-    parts = {s.submission_id: s.typed[key] for s in usable if key in s.typed}
+def _stack(readable: Sequence[StructureResult], key: str) -> pd.DataFrame:
+    parts = {s.submission_id: s.frames[key] for s in readable if key in s.frames}
     if not parts:
         return empty_typed(SHEETS[key]).assign(**{SUBMISSION_ID: pd.Series(dtype="str")})
     frame = pd.concat(parts, names=[SUBMISSION_ID, None]).reset_index(level=0)
     return frame.reset_index(drop=True)
 
 
-def _profiles(usable: Sequence[StructureResult]) -> pd.DataFrame:
+def _profiles(readable: Sequence[StructureResult], campaign_year: int | None) -> pd.DataFrame:
     rows = [
         {
             SUBMISSION_ID: s.submission_id,
-            **s.profile,
+            **(s.profile_values or {}),  # none when 基本信息 is missing: the campaign year still applies
             **{f"{ROW}_{key}": s.profile_rows.get(key) for key in PROFILE.keys},
         }
-        for s in usable
-        if s.profile is not None
+        for s in readable
     ]
     columns = [SUBMISSION_ID, *PROFILE.keys, *(f"{ROW}_{key}" for key in PROFILE.keys)]
     frame = pd.DataFrame(rows, columns=columns)
     frame["campaign_year"] = pd.to_numeric(frame["campaign_year"]).astype("float64")
     frame["declared_on"] = pd.to_datetime(frame["declared_on"])
+    if campaign_year is None:
+        frame[EXPECTED_YEAR] = frame["campaign_year"]
+    else:
+        frame[EXPECTED_YEAR] = pd.Series(float(campaign_year), index=frame.index, dtype="float64")
+    frame["years_expected"] = _year_span(frame[EXPECTED_YEAR])
     return frame
 
 
@@ -92,7 +117,8 @@ def _year_span(campaign_year: pd.Series) -> pd.Series:
 
 
 def _annual(annual: pd.DataFrame, profile: pd.DataFrame) -> pd.DataFrame:
-    years = profile.set_index(SUBMISSION_ID)["campaign_year"]
+    """经营指标 with the year each submission is held to (`campaign_year`: Y of its Y-3..Y-1)."""
+    years = profile.set_index(SUBMISSION_ID)[EXPECTED_YEAR]
     out = annual.copy()
     out["campaign_year"] = out[SUBMISSION_ID].map(years).astype("float64")
     out["year_offset"] = out["campaign_year"] - out["year"].astype("float64")
@@ -130,9 +156,13 @@ def _year_on_year(annual: pd.DataFrame) -> pd.DataFrame:
 
 
 def _annual_years(annual: pd.DataFrame, profile: pd.DataFrame) -> pd.DataFrame:
-    """One row per submission and required year, with how many 经营指标 rows hold that year."""
+    """One row per submission and required year, with how many 经营指标 rows hold that year.
+
+    `rows_found` is unknown (NaN) for a year no row holds while some row's 年度 could not be read:
+    that row may well be the year, and its 年度 is already reported.
+    """
     known = profile[profile[SUBMISSION_ID].isin(set(annual[SUBMISSION_ID]))]
-    years = known[[SUBMISSION_ID, "campaign_year"]].dropna()
+    years = known[[SUBMISSION_ID, EXPECTED_YEAR]].dropna().rename(columns={EXPECTED_YEAR: "campaign_year"})
     frame = pd.DataFrame(
         {
             SUBMISSION_ID: np.repeat(years[SUBMISSION_ID].to_numpy(), len(WINDOW)),
@@ -143,6 +173,8 @@ def _annual_years(annual: pd.DataFrame, profile: pd.DataFrame) -> pd.DataFrame:
     counts = annual.groupby([SUBMISSION_ID, annual["year"].astype("float64")]).size().rename("rows_found")
     frame = frame.merge(counts.reset_index(), on=[SUBMISSION_ID, "year"], how="left")
     frame["rows_found"] = frame["rows_found"].fillna(0).astype("float64")
+    unread = set(annual.loc[annual["year"].isna(), SUBMISSION_ID])
+    frame.loc[frame["rows_found"].eq(0) & frame[SUBMISSION_ID].isin(unread), "rows_found"] = np.nan
     frame["years_expected"] = _year_span(frame["campaign_year"])
     return frame
 
@@ -157,20 +189,33 @@ def _enterprises(enterprises: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _in_enterprises(frame: pd.DataFrame, enterprises: pd.DataFrame) -> pd.DataFrame:
-    """Whether each row's enterprise is in the same submission's 企业名录 (None: 企业名录 failed)."""
+def _in_enterprises(frame: pd.DataFrame, enterprises: pd.DataFrame, listed: set[str]) -> pd.DataFrame:
+    """Whether each row's enterprise is in the same submission's 企业名录.
+
+    None (not checked) when the row's code is missing (already reported) or the submission has no
+    readable 统一社会信用代码 column in 企业名录 (`listed` are those that have one).
+    """
     out = frame.copy()
-    known = enterprises[[SUBMISSION_ID, "uscc"]].drop_duplicates().assign(_found=True)
+    known = enterprises[[SUBMISSION_ID, "uscc"]].dropna().drop_duplicates().assign(_found=True)
     found = out[[SUBMISSION_ID, "uscc"]].merge(known, how="left", on=[SUBMISSION_ID, "uscc"])["_found"]
-    has_list = out[SUBMISSION_ID].isin(set(enterprises[SUBMISSION_ID])).to_numpy()
-    values = np.where(has_list, found.notna().to_numpy(), None)
+    checkable = (out[SUBMISSION_ID].isin(listed) & out["uscc"].notna()).to_numpy()
+    values = np.where(checkable, found.notna().to_numpy(), None)
     out["in_enterprises"] = pd.Series(values, index=out.index, dtype=object)
+    return out
+
+
+def _declared_before(incidents: pd.DataFrame, profile: pd.DataFrame) -> pd.DataFrame:
+    """安全合规 with its submission's 申报日期 (SPEC §3.1: an incident is not after it)."""
+    out = incidents.copy()
+    declared = profile[[SUBMISSION_ID, "declared_on"]].drop_duplicates(SUBMISSION_ID)
+    merged = out[[SUBMISSION_ID]].merge(declared, how="left", on=SUBMISSION_ID)
+    out["declared_on"] = pd.Series(merged["declared_on"].to_numpy(), index=out.index).astype("datetime64[ns]")
     return out
 
 
 def _evidence(evidence: pd.DataFrame) -> pd.DataFrame:
     out = evidence.copy()
-    out["evidence_given"] = ~(out["met"].astype(bool) & out["evidence"].isna())
+    out["evidence_given"] = ~(out["met"].eq(True) & out["evidence"].isna())  # met may be None (unread)
     return out
 
 
@@ -183,7 +228,7 @@ def _profile_checks(profile: pd.DataFrame, annual: pd.DataFrame, enterprises: pd
         out["application_type"].eq(APPLICATION_REVIEW) & out["certificate_id"].isna()
     )
     out["declared_year"] = out["declared_on"].dt.year.astype("float64")
-    out["year_last"] = out["campaign_year"] - 1
+    out["year_last"] = out[EXPECTED_YEAR] - 1
     # SPEC §3.1 企业名录 output is last year's: compare its sum with the cluster total of Y-1
     sums = enterprises.groupby(SUBMISSION_ID)["output"].sum(min_count=1)
     latest = annual[annual["year_offset"].eq(1)].drop_duplicates([SUBMISSION_ID, "year"])

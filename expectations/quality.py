@@ -11,6 +11,7 @@ import pandas as pd
 
 from clustercert.contract import NO, YES
 from clustercert.issue import Issue, sort_key
+from expectations.coverage import not_checked
 from expectations.prepare import prepare
 from expectations.spec import SUBMISSION_ID, Evaluation, ExpectationOutcome, ExpectationSpec, QualityReport
 from expectations.suites import build_specs
@@ -20,18 +21,30 @@ ENGINES = {"gx": "expectations.engine_gx", "pandas": "expectations.engine_pandas
 
 
 def check_quality(
-    structured: Sequence[StructureResult], *, engine: str = "gx", item_ids: Sequence[str] | None = None
+    structured: Sequence[StructureResult],
+    *,
+    engine: str = "gx",
+    item_ids: Sequence[str] | None = None,
+    campaign_year: int | None = None,
 ) -> QualityReport:
     """Evaluate every expectation once over the stacked tables of `structured` with `engine`.
 
     `item_ids` are the qualitative item ids the policy knows (default: the default policy's).
+    `campaign_year` is the campaign's year Y: every submission must declare it and report its
+    Y-3..Y-1; without it each submission is held to the year it declares. Checks that could not run
+    for a submission (what they read is missing) are reported as warnings (`coverage`).
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; use one of {sorted(ENGINES)}")
-    frames = prepare(structured)
+    frames = prepare(structured, campaign_year)
     specs = build_specs(None if item_ids is None else tuple(item_ids))
     evaluations = importlib.import_module(ENGINES[engine]).evaluate(frames, specs)
-    return report(structured, frames, specs, evaluations, engine)
+    result = report(structured, frames, specs, evaluations, engine)
+    for issue in not_checked(structured, specs, campaign_year):
+        result.issues.setdefault(issue.submission_id, []).append(issue)
+    for issues in result.issues.values():
+        issues.sort(key=sort_key)
+    return result
 
 
 def report(

@@ -41,6 +41,9 @@ class ExpectationSpec:
     column: str = ""  # contract key of the column the issue points at ("" = none)
     row_column: str | None = ROW  # prepared column holding the Excel row (None = not one row)
     column_field: str | None = None  # prepared column holding the label when it varies by row
+    # (sheet key, column key) of the inputs it reads: when one of them is not there for a submission
+    # (a sheet or column missing, a profile field unread), the check cannot run and says so
+    needs: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if self.expectation not in SUPPORTED:

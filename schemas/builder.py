@@ -13,7 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.engines import pandas_engine
 
-from clustercert.contract import YES, Column, Kind, Sheet
+from clustercert.contract import NO, YES, Column, Kind, Sheet
 from clustercert.submission import ROW
 from schemas.rules import Rule, kind_expected, kind_rules
 
@@ -65,6 +65,7 @@ class SheetSchema:
     schema: pa.DataFrameSchema
     rules: Mapping[tuple[str, str], Rule] = field(default_factory=dict)  # (column key, rule name)
     expected: Mapping[str, str] = field(default_factory=dict)  # column key → what it must hold
+    lenient: pa.DataFrameSchema | None = None  # the same dtypes, no checks, blanks allowed (`readable`)
 
     def rule(self, column: str, name: str) -> Rule | None:
         return self.rules.get((column, name))
@@ -79,6 +80,36 @@ class SheetSchema:
         for col in self.sheet.columns:
             if col.kind == Kind.YES_NO:
                 typed[col.key] = typed[col.key].eq(YES).astype(bool)
+            elif col.kind == Kind.DATE:
+                typed[col.key] = typed[col.key].astype("datetime64[ns]")
+        return typed
+
+    def readable(self, raw: pd.DataFrame, bad: Mapping[str, Sequence[int] | None]) -> pd.DataFrame | None:
+        """What can still be used of a sheet that failed its model, typed like `finish`.
+
+        `bad` maps a column to the frame positions of its failed cells (None: the whole column).
+        Those cells become missing, so that every other cell still takes part in the cross-row and
+        cross-sheet expectations; a YES_NO column is then object (True / False / None). Contract
+        columns absent from `raw` come back all missing. None if even that cannot be typed.
+        """
+        frame = raw.copy()
+        for key in self.sheet.keys:
+            if key not in frame.columns:
+                frame[key] = pd.Series(pd.NA, index=frame.index, dtype="str")
+        for key, positions in bad.items():
+            if positions is None:
+                frame[key] = pd.Series(pd.NA, index=frame.index, dtype="str")
+            elif positions:
+                frame.loc[list(positions), key] = pd.NA
+        try:
+            validated = self.lenient.validate(frame, lazy=True)
+        except (pa.errors.SchemaErrors, pa.errors.SchemaError):
+            return None
+        typed = validated[[*self.sheet.keys, ROW]].copy()
+        for col in self.sheet.columns:
+            if col.kind == Kind.YES_NO:
+                answers = typed[col.key].map({YES: True, NO: False})
+                typed[col.key] = answers.astype(object).where(answers.notna(), None)
             elif col.kind == Kind.DATE:
                 typed[col.key] = typed[col.key].astype("datetime64[ns]")
         return typed
@@ -115,4 +146,17 @@ def build_sheet_schema(sheet: Sheet, extra: Mapping[str, Sequence[Rule]] | None 
         elif col.kind == Kind.DATE:
             expected[col.key] = kind_expected(col)
     schema = pa.DataFrameSchema(columns, strict=False, name=f"{sheet.key}")
-    return SheetSchema(sheet=sheet, schema=schema, rules=rules, expected=expected)
+    lenient = pa.DataFrameSchema(
+        {
+            col.key: pa.Column(
+                pandera_dtype(col.kind),
+                nullable=True,
+                coerce=pandera_dtype(col.kind) is not None,
+                name=col.key,
+            )
+            for col in sheet.columns
+        },
+        strict=False,
+        name=f"{sheet.key}.readable",
+    )
+    return SheetSchema(sheet=sheet, schema=schema, rules=rules, expected=expected, lenient=lenient)

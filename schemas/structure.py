@@ -1,8 +1,10 @@
 """Layer 1 of validation: every sheet against its Pandera model, lazily, failures as Chinese issues.
 
-Each sheet is validated on its own so that one broken sheet does not hide the problems of another;
-a sheet that passes is typed (dtypes of `ClusterData`) and handed to the expectations, a sheet that
-fails is left out of them (its cross-sheet checks would only repeat the same problem).
+Each sheet is validated on its own so that one broken sheet does not hide the problems of another.
+A sheet that passes is typed (dtypes of `ClusterData`). A sheet that fails still hands what it can to
+the expectations (`StructureResult.frames`): its cells that failed become missing, so the cross-row
+and cross-sheet checks run on everything else and a county gets every error in one round, while a
+failed cell is reported once, here, and never again by a check that depends on it.
 """
 
 from __future__ import annotations
@@ -33,6 +35,11 @@ class StructureResult:
     `typed` holds every sheet that passed its model (sheet key → typed frame with `_row`); a sheet
     that failed is absent. It is None only when there was nothing to read. `profile` is the typed
     key/value sheet (基本信息, or 培育工作情况 of a monitoring workbook) as a dict, None when it failed.
+
+    `frames` holds every sheet that could be read at all, typed the same way, with the cells that
+    failed their model (and columns missing from the file) as missing values; `profile_values` is the
+    key/value sheet read that way; `absent_columns` names, per sheet read, the contract columns the
+    file did not have. The expectations use these three; `typed` and `profile` feed `ClusterData`.
     """
 
     submission_id: str
@@ -42,6 +49,9 @@ class StructureResult:
     profile: dict[str, Any] | None = None
     profile_rows: dict[str, int] = field(default_factory=dict)  # field → Excel row of the key/value sheet
     workbook: str = SUBMISSION.key
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    profile_values: dict[str, Any] | None = None
+    absent_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -58,6 +68,8 @@ def check_structure(sub: Submission, workbook: Workbook = SUBMISSION) -> Structu
     if not sub.readable:
         return result
     reported = {(i.sheet, i.column) for i in sub.issues}  # intake already told the county
+    # cells intake already reported (a formula without its result, an absent field): one message each
+    cells = {(i.sheet, i.row, i.column) for i in sub.issues if i.column}
     issues: list[Issue] = []
     typed: dict[str, pd.DataFrame] = {}
     for key, model in schemas_for(workbook).items():
@@ -74,10 +86,16 @@ def check_structure(sub: Submission, workbook: Workbook = SUBMISSION) -> Structu
         for col in missing:
             if (sheet.label, col.label) not in reported:
                 issues.append(_issue(sub, sheet, None, col, "column_missing", _column_missing(sheet, col)))
-        validated, found = _validate(sub, model, raw, missing, field_rows)
-        issues.extend(found)
+        validated, found, bad = _validate(sub, model, raw, missing, field_rows)
+        issues.extend(i for i in found if (i.sheet, i.row, i.column) not in cells)
         if validated is not None and not missing:
             typed[key] = model.finish(validated)
+            result.frames[key] = typed[key]
+        else:
+            readable = model.readable(raw, bad)
+            if readable is not None:
+                result.frames[key] = readable
+        result.absent_columns[key] = tuple(col.key for col in missing)
     result.issues = issues
     result.typed = typed
     kv_sheet = next((s for s in workbook.sheets if s.key_value), None)
@@ -85,6 +103,8 @@ def check_structure(sub: Submission, workbook: Workbook = SUBMISSION) -> Structu
         result.profile_rows = dict(sub.field_rows.get(kv_sheet.key, {}))
         if kv_sheet.key in typed:
             result.profile = _profile_dict(typed[kv_sheet.key], kv_sheet)
+        if kv_sheet.key in result.frames:
+            result.profile_values = _profile_dict(result.frames[kv_sheet.key], kv_sheet)
     return result
 
 
@@ -117,12 +137,32 @@ def _blank_to_none(value: Any) -> str | None:
 
 def _validate(
     sub: Submission, model: SheetSchema, raw: pd.DataFrame, missing: list[Column], field_rows: dict[str, int]
-) -> tuple[pd.DataFrame | None, list[Issue]]:
+) -> tuple[pd.DataFrame | None, list[Issue], dict[str, list[int] | None]]:
+    """The validated frame (None if it failed), its issues, and the failed cells by column."""
     schema = model.without([c.key for c in missing])
     try:
-        return schema.validate(raw, lazy=True), []
+        return schema.validate(raw, lazy=True), [], {}
     except pa.errors.SchemaErrors as errors:
-        return None, _issues_from_failures(sub, model, raw, errors.failure_cases, field_rows)
+        cases = errors.failure_cases
+        issues = _issues_from_failures(sub, model, raw, cases, field_rows)
+        return None, issues, _failed_cells(model.sheet, cases)
+
+
+def _failed_cells(sheet: Sheet, cases: pd.DataFrame) -> dict[str, list[int] | None]:
+    """Column → frame positions of the cells that failed (None when a failure is not of one cell)."""
+    coerce_failed = set(cases.loc[cases["check"].astype(str).str.startswith("coerce_dtype("), "column"])
+    bad: dict[str, list[int] | None] = {}
+    for case in cases.itertuples(index=False):
+        key, check = str(case.column), str(case.check)
+        if key not in sheet.keys:
+            continue
+        located = case.index is not None and not pd.isna(case.index)
+        if located:
+            if bad.setdefault(key, []) is not None:
+                bad[key].append(int(case.index))
+        elif not (key in coerce_failed or check.startswith("dtype(")):
+            bad[key] = None  # e.g. a column-wide check: nothing of the column is trusted
+    return bad
 
 
 def _rule_of(check: str) -> str:

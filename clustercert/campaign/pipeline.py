@@ -158,7 +158,12 @@ def check_submission_structure(sub: Submission) -> StructureResult:
 
 
 def check_campaign_quality(structured: Sequence[StructureResult], campaign: Campaign) -> QualityReport:
-    return check_quality(list(structured), engine=campaign.setup.engine, item_ids=campaign.policy.item_ids)
+    return check_quality(
+        list(structured),
+        engine=campaign.setup.engine,
+        item_ids=campaign.policy.item_ids,
+        campaign_year=campaign.setup.year,
+    )
 
 
 def finalise(sub: Submission, structure: StructureResult, quality: QualityReport) -> ValidationResult:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from clustercert.contract import KEY_VALUE_HEADERS
+from clustercert.intake.limits import LAST_ROW, MAX_DATA_ROWS, too_many_rows
 from clustercert.intake.raw import Problem, RawSheet, is_blank
 
 _KV_HEADER = (KEY_VALUE_HEADERS[0][0], KEY_VALUE_HEADERS[1][0])
@@ -41,6 +42,8 @@ def parse_csv(text: str, sheet: str, file_label: str) -> tuple[RawSheet, list[Pr
     try:
         for record in reader:
             if record and not all(is_blank(v) for v in record):
+                if start > LAST_ROW:  # stop reading: the rest of the file is not looked at
+                    return RawSheet(sheet, failed=True), [too_many_rows(sheet, start)]
                 raw.rows.append((start, record))
             start = reader.line_num + 1
     except csv.Error as exc:
@@ -63,6 +66,46 @@ def read_csv_file(path: Path, sheet: str, file_label: str) -> tuple[RawSheet | N
     return parse_csv(text, sheet, file_label)
 
 
+class _Object(dict):
+    """A JSON object as parsed, with the keys it repeated (JSON allows it; we must not pick one)."""
+
+    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
+        super().__init__()
+        self.repeated: list[str] = []
+        for key, value in pairs:
+            if key in self:
+                if key not in self.repeated:
+                    self.repeated.append(key)
+            else:  # the first one is kept, as for a repeated column or field of a workbook
+                self[key] = value
+
+
+def _repeated_inside(value: Any) -> list[str]:
+    """Keys repeated in the objects nested in a cell value (their JSON paths)."""
+    found: list[str] = []
+    if isinstance(value, _Object):
+        found.extend(value.repeated)
+        for key, inner in value.items():
+            found.extend(f"{key}.{path}" for path in _repeated_inside(inner))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            found.extend(f"[{index}].{path}" for path in _repeated_inside(inner))
+    return found
+
+
+def _repeated_key(key: str, where: str, sheet: str = "", row: int | None = None, column: str = "") -> Problem:
+    message = (
+        f"JSON 中{where}“{key}”出现了不止一次，无法确定应采用哪一个（只读取了第一个）；"
+        "请删除重复的键，每个键只写一次后重新报送"
+    )
+    return Problem("intake.duplicate_key", message, sheet=sheet, row=row, column=column)
+
+
+def _cell_duplicates(sheet: str, row: int, column: str, value: Any) -> list[Problem]:
+    where = f"“{sheet}”第 {row} 行“{column}”的内容里，键"
+    return [_repeated_key(path, where, sheet, row, column) for path in _repeated_inside(value)]
+
+
 def _json_cell(value: Any) -> Any:
     """JSON scalars pass through; nested structures become their JSON text (validation reports them)."""
     if isinstance(value, dict | list):
@@ -71,11 +114,18 @@ def _json_cell(value: Any) -> Any:
 
 
 def _records_sheet(name: str, records: list[Any]) -> tuple[RawSheet, list[Problem]]:
+    if len(records) > MAX_DATA_ROWS:  # the record after the limit sits on "row" MAX_DATA_ROWS + 2
+        return RawSheet(name, failed=True), [too_many_rows(name, MAX_DATA_ROWS + 2)]
     columns: dict[str, None] = {}
     problems: list[Problem] = []
     for index, rec in enumerate(records):
         if isinstance(rec, dict):
             columns.update(dict.fromkeys(str(k) for k in rec))
+            row = index + 2
+            for key in getattr(rec, "repeated", ()):
+                problems.append(_repeated_key(key, f"“{name}”第 {index + 1} 条记录的列", name, row, key))
+            for key, value in rec.items():
+                problems.extend(_cell_duplicates(name, row, str(key), value))
         else:
             problems.append(
                 Problem(
@@ -95,14 +145,28 @@ def _records_sheet(name: str, records: list[Any]) -> tuple[RawSheet, list[Proble
     return raw, problems
 
 
+def _fields_sheet(name: str, body: _Object) -> tuple[RawSheet, list[Problem]]:
+    """A key/value sheet written as {field: value}: one row per field, numbered like the workbook's."""
+    rows = [(index + 2, [key, _json_cell(value)]) for index, (key, value) in enumerate(body.items())]
+    problems = [_repeated_key(key, f"“{name}”的字段", name, column=key) for key in body.repeated]
+    for row, (key, value) in zip((r for r, _ in rows), body.items(), strict=True):
+        problems.extend(_cell_duplicates(name, row, key, value))
+    return RawSheet(name, [(1, list(_KV_HEADER)), *rows]), problems
+
+
 def parse_json(data: bytes) -> tuple[list[RawSheet], list[Problem]]:
-    """A JSON document `{sheet: [records] | {field: value}}` as raw sheets."""
+    """A JSON document `{sheet: [records] | {field: value}}` as raw sheets.
+
+    A key repeated in any object (two "企业名录", a field twice in "基本信息", a column twice in a
+    record, or deeper) is a located error: JSON parsers keep the last one silently, which would let
+    a stale copy of a table win. A sheet whose body has the wrong shape is present but failed.
+    """
     text, problem = decode_utf8(data, "", "JSON")
     if problem:
         return [], [problem]
     assert text is not None
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, object_pairs_hook=_Object)
     except json.JSONDecodeError as exc:
         return [], [
             Problem(
@@ -118,16 +182,16 @@ def parse_json(data: bytes) -> tuple[list[RawSheet], list[Problem]]:
     if not isinstance(doc, dict):
         return [], [Problem("intake.unreadable", 'JSON 顶层应为对象：{"工作表名": [记录, …], …}')]
     sheets: list[RawSheet] = []
-    problems: list[Problem] = []
+    problems: list[Problem] = [_repeated_key(name, "工作表", name) for name in doc.repeated]
     for name, body in doc.items():
         name = str(name)
-        if isinstance(body, dict):  # a key/value sheet written as {field: value}
-            rows = [(index + 2, [key, _json_cell(value)]) for index, (key, value) in enumerate(body.items())]
-            sheets.append(RawSheet(name, [(1, list(_KV_HEADER)), *rows]))
+        if isinstance(body, dict):
+            raw, found = _fields_sheet(name, body)
         elif isinstance(body, list):
             raw, found = _records_sheet(name, body)
-            sheets.append(raw)
-            problems.extend(found)
         else:
-            problems.append(Problem("intake.unreadable", f"“{name}”的内容应为记录数组或字段对象", sheet=name))
+            raw = RawSheet(name, failed=True)
+            found = [Problem("intake.unreadable", f"“{name}”的内容应为记录数组或字段对象", sheet=name)]
+        sheets.append(raw)
+        problems.extend(found)
     return sheets, problems

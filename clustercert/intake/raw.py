@@ -50,5 +50,18 @@ class Problem:
         )
 
 
+class Uncomputed:
+    """A formula cell saved without its result: the program that wrote the file did not calculate it."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNCOMPUTED"
+
+
+UNCOMPUTED = Uncomputed()  # the one instance a reader puts where such a cell is
+
+
 def is_blank(value: Any) -> bool:
+    """An empty cell; a formula without its result is not empty (what it holds is unknown)."""
     return value is None or (isinstance(value, str) and not value.strip())

@@ -108,7 +108,7 @@ def _parse_xlsx(path: Path, sources: list[SourceFile], limit: int) -> Parsed:
     if problem:
         return [], [problem], False
     raws, problems = read_xlsx(_readable_path(sources[0], path))
-    return raws, problems, not problems
+    return raws, problems, bool(raws)  # a sheet refused for its size does not stop the others
 
 
 def _parse_json(path: Path, sources: list[SourceFile], limit: int) -> Parsed:
@@ -118,7 +118,8 @@ def _parse_json(path: Path, sources: list[SourceFile], limit: int) -> Parsed:
     if problem:
         return [], [problem], False
     raws, problems = parse_json(_readable_path(sources[0], path).read_bytes())
-    return raws, problems, bool(raws)
+    # `{}` is a readable document with no sheets: the sheet matcher then names every missing one
+    return raws, problems, bool(raws) or not problems
 
 
 def _parse_csv_folder(path: Path, sources: list[SourceFile], limit: int, workbook: Workbook) -> Parsed:

@@ -1,7 +1,11 @@
 """Raw sheets → the contract's tables: match sheets and headers by label or key, normalise cells.
 
 A missing sheet or column is an error and is left out of the tables (the `Issue` is the report; no
-column is invented). Unknown sheets, columns and fields are warnings and are not read.
+column is invented). A key/value sheet may leave out the rows of optional fields (原认定编号 of a new
+application, 具体位置, 工作总结): a field that must be filled only in some cases is checked where that
+case is known (the expectations). Unknown sheets, columns and fields are warnings and are not read.
+A formula cell saved without its result is reported in every column: an error where a value is
+required, a warning where it is optional; either way it is read as blank.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from clustercert.contract import KEY_VALUE_HEADERS, Column, Sheet, Workbook
 from clustercert.intake.normalise import header_form, normalise_cell
-from clustercert.intake.raw import WARNING, Problem, RawSheet, is_blank
+from clustercert.intake.raw import UNCOMPUTED, WARNING, Problem, RawSheet, is_blank
 from clustercert.submission import ROW
 
 # Sheets that a workbook may carry besides the contract's, without a warning (the template's guide).
@@ -46,6 +50,32 @@ def _frame(data: dict[str, list[str]], rows: list[int]) -> pd.DataFrame:
 
 def _letter(index: int) -> str:
     return get_column_letter(index + 1)
+
+
+def _uncomputed(sheet: Sheet, col: Column, row: int) -> Problem:
+    """A formula whose result the file does not hold: an error if the value is required."""
+    message = (
+        f"{sheet.label} 第{row}行“{col.label}”是公式，但文件中没有公式的计算结果（保存文件的程序未计算公式），无法读取；"
+        "请在 Excel 中打开该文件并保存（使公式算出结果）后重新报送，或直接填写数值"
+    )
+    if not col.required:
+        return Problem(
+            "intake.formula_without_value",
+            message + "；该项暂按未填写处理",
+            WARNING,
+            sheet.label,
+            row,
+            col.label,
+        )
+    return Problem("intake.formula_without_value", message, sheet=sheet.label, row=row, column=col.label)
+
+
+def _cell(sheet: Sheet, col: Column, row: int, value, problems: list[Problem]) -> str:  # noqa: ANN001
+    """One cell's normalised text; a formula without its result is reported and read as blank."""
+    if value is UNCOMPUTED:
+        problems.append(_uncomputed(sheet, col, row))
+        return ""
+    return normalise_cell(value, col)
 
 
 def table_frame(sheet: Sheet, raw: RawSheet) -> tuple[pd.DataFrame, list[Problem]]:
@@ -93,15 +123,15 @@ def table_frame(sheet: Sheet, raw: RawSheet) -> tuple[pd.DataFrame, list[Problem
                 Problem("intake.missing_column", msg, sheet=label, row=header_row, column=col.label)
             )
 
-    present = [(c.key, positions[c.key], c) for c in sheet.columns if c.key in positions]
-    data: dict[str, list[str]] = {key: [] for key, _, _ in present}
-    columns = [data[key] for key, _, _ in present]
+    present = [(c, positions[c.key]) for c in sheet.columns if c.key in positions]
+    data: dict[str, list[str]] = {c.key: [] for c, _ in present}
+    columns = [data[c.key] for c, _ in present]
     rows: list[int] = []
     for number, cells in body:
         width = len(cells)
-        values = [normalise_cell(cells[i], col) if i < width else "" for _, i, col in present]
-        if not any(values) and all(is_blank(v) for i, v in enumerate(cells) if i not in reference_at):
-            continue  # a row whose only text is the template's reference text is a blank row too
+        if not width or all(is_blank(v) for i, v in enumerate(cells) if i not in reference_at):
+            continue  # a blank row, or one whose only text is the template's reference text
+        values = [_cell(sheet, col, number, cells[i], problems) if i < width else "" for col, i in present]
         for column, value in zip(columns, values, strict=True):
             column.append(value)
         rows.append(number)
@@ -145,10 +175,10 @@ def key_value_frame(sheet: Sheet, raw: RawSheet) -> tuple[pd.DataFrame, dict[str
             msg = f"字段“{col.label}”填写了两次（第 {field_rows[col.key]} 行和第 {number} 行），只读取了第一次；请删除重复的行"
             problems.append(Problem("intake.duplicate_field", msg, sheet=label, row=number, column=col.label))
         else:
-            values[col.key] = normalise_cell(value, col)
+            values[col.key] = _cell(sheet, col, number, value, problems)
             field_rows[col.key] = number
     for col in sheet.columns:
-        if col.key not in field_rows:
+        if col.key not in field_rows and col.required:
             msg = f"工作表“{label}”缺少字段“{col.label}”，请按模板补充该行（不适用时内容可留空）"
             problems.append(Problem("intake.missing_field", msg, sheet=label, column=col.label))
     data = {c.key: [values[c.key]] for c in sheet.columns if c.key in values}

@@ -2,20 +2,27 @@
 
 Everything a county might send by mistake (an empty file, a renamed text file, an old `.xls`, a
 password-protected workbook) and everything hostile (zip bombs, XML entity bombs, absurd sheet
-dimensions) becomes a `Problem`, never an exception. The checks run on the bytes and the zip
-directory *before* openpyxl sees the file; openpyxl itself parses XML through defusedxml.
+dimensions, sheets of a million rows) becomes a `Problem`, never an exception. The checks run on the
+bytes and the zip directory *before* openpyxl sees the file; openpyxl itself parses XML through
+defusedxml. Sheets are streamed with openpyxl's own row parser, one at a time, never materialised.
 """
 
 from __future__ import annotations
 
+import re
 import warnings
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 from defusedxml import DefusedXmlException
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
-from clustercert.intake.raw import ACCEPTED, Problem, RawSheet, is_blank
+from clustercert.intake.limits import LAST_ROW, too_many_rows
+from clustercert.intake.raw import ACCEPTED, UNCOMPUTED, Problem, RawSheet, is_blank
 
 if not openpyxl.DEFUSEDXML:  # pragma: no cover - a configuration bug, not bad input
     raise RuntimeError("openpyxl must parse XML with defusedxml (unset OPENPYXL_DEFUSEDXML=False)")
@@ -78,32 +85,132 @@ def check_zip(path: Path) -> Problem | None:
     return None
 
 
+class _SheetParser(WorkSheetParser):
+    """openpyxl's streaming sheet parser, with two changes for intake.
+
+    * A formula cell whose result was never calculated (`<f>` with an empty or absent `<v>`, written
+      e.g. by a program that does not compute formulas) reads as `UNCOMPUTED` instead of None, so
+      that it is reported instead of passing for an empty cell. Excel writes an empty text result
+      as `t="str"` with an empty `<v>`: that one is a computed empty cell and stays None.
+    * Row attributes (height, style) are not kept: they are of no use here and would grow with
+      every row of a hostile sheet.
+    """
+
+    def parse_cell(self, element):  # noqa: ANN001, ANN201 - openpyxl's signature
+        cell = super().parse_cell(element)
+        if cell["value"] is None and cell["data_type"] != "str" and element.find(FORMULA_TAG) is not None:
+            cell["value"] = UNCOMPUTED
+        return cell
+
+    def parse_row(self, row):  # noqa: ANN001, ANN201 - openpyxl's signature
+        number, cells = super().parse_row(row)
+        self.row_dimensions.pop(str(number), None)
+        return number, cells
+
+
+class _WorkbookReader(ExcelReader):
+    """openpyxl's workbook reader (manifest, shared strings, styles, sheet list), minus the sheets.
+
+    In read-only mode openpyxl opens every worksheet at once to learn its declared dimension, and
+    for a sheet that declares none it parses the whole sheet to find that out; here the sheets are
+    only listed (name, zip part), and `_declared_last_row` reads just the head of each part.
+    """
+
+    sheet_parts: list[tuple[str, str]]
+
+    def read_worksheets(self) -> None:
+        self.sheet_parts = [
+            (str(sheet.name), rel.target)
+            for sheet, rel in self.parser.find_sheets()
+            if rel.target in self.valid_files and "chartsheet" not in rel.Type
+        ]
+
+
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=[\"']([^\"']*)[\"']")
+_SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData\b")
+_HEAD_LIMIT = 1024 * 1024  # the dimension comes before the data, after a few small elements
+
+
+def _declared_last_row(archive: zipfile.ZipFile, part: str) -> int | None:
+    """The last row of the sheet's declared dimension (`<dimension ref="A1:E300">` → 300), if any."""
+    head = b""
+    with archive.open(part) as source:
+        while len(head) < _HEAD_LIMIT and (chunk := source.read(64 * 1024)):
+            head += chunk
+            if found := _DIMENSION.search(head):
+                try:
+                    return range_boundaries(found.group(1).decode("ascii"))[3]
+                except (ValueError, TypeError, UnicodeDecodeError):
+                    return None  # not a range: as if absent (reading stops at the limit anyway)
+            if _SHEET_DATA.search(head):
+                return None
+    return None
+
+
+def _sheet_rows(
+    reader: _WorkbookReader, title: str, part: str
+) -> tuple[list[tuple[int, list[Any]]], Problem | None]:
+    """The non-empty rows of a sheet (Excel row numbers kept, at most MAX_COLUMNS cells each).
+
+    A sheet whose declared dimension runs past `LAST_ROW` is refused before any of it is read; one
+    that does not declare it (or declares too little) is refused as soon as a row beyond appears.
+    """
+    declared = _declared_last_row(reader.archive, part)
+    if declared is not None and declared > LAST_ROW:
+        return [], too_many_rows(title, LAST_ROW + 1, declared=declared)
+    book = reader.wb
+    rows: list[tuple[int, list[Any]]] = []
+    with reader.archive.open(part) as source:
+        parser = _SheetParser(
+            source,
+            reader.shared_strings,
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            if number > LAST_ROW:
+                return [], too_many_rows(title, number)
+            values: list[Any] = []
+            for cell in cells:
+                column = cell["column"]
+                if column > MAX_COLUMNS:
+                    continue
+                if column > len(values):  # cells are in column order; a gap is empty cells
+                    values.extend([None] * (column - len(values)))
+                values[column - 1] = cell["value"]
+            if not all(is_blank(v) for v in values):
+                rows.append((number, values))
+    return rows, None
+
+
 def read_xlsx(path: Path) -> tuple[list[RawSheet], list[Problem]]:
-    """All worksheets of the workbook at `path` as raw rows (Excel row numbers kept)."""
+    """All worksheets of the workbook at `path` as raw rows (Excel row numbers kept).
+
+    A sheet beyond the row limit is reported and marked failed (present but not read); the other
+    sheets are read as usual.
+    """
     problem = sniff(path) or check_zip(path)
     if problem:
         return [], [problem]
     sheets: list[RawSheet] = []
+    problems: list[Problem] = []
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "data validation extension not supported" and the like
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            reader = _WorkbookReader(path, read_only=True, data_only=True)
             try:
-                for ws in book.worksheets:
-                    ws.reset_dimensions()  # the declared dimension may lie (too small or absurdly large)
-                    rows = [
-                        (number, values)
-                        for number, values in enumerate(
-                            ws.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1
-                        )
-                        if not all(is_blank(v) for v in values)
-                    ]
-                    sheets.append(RawSheet(str(ws.title), rows))
+                reader.read()
+                for title, part in reader.sheet_parts:
+                    rows, refused = _sheet_rows(reader, title, part)
+                    sheets.append(RawSheet(title, rows, failed=refused is not None))
+                    problems.extend([refused] if refused else [])
             finally:
-                book.close()
+                reader.archive.close()
     except Exception as exc:  # noqa: BLE001 - hostile or broken input must become a located error
         return [], [_unreadable(exc)]
-    return sheets, []
+    return sheets, problems
 
 
 def _unreadable(exc: BaseException) -> Problem:

@@ -55,9 +55,9 @@ def test_validate_exit_1_and_located_errors_for_a_broken_one(samples, tmp_path, 
     wb.save(broken)
     assert main(["validate", str(broken), "--out", str(tmp_path / "fb")]) == 1
     out = capsys.readouterr().out
-    assert "“经营指标” 第3行“中小企业产值（万元）”" in out
+    assert "[错误] 经营指标 第3行“中小企业产值（万元）”应为" in out  # the location once, from the message
     rows = list(csv.DictReader((tmp_path / "fb" / "validation_issues.csv").open(encoding="utf-8-sig")))
-    assert [(r["sheet"], r["row"], r["column"], r["severity"]) for r in rows] == [
+    assert [(r["sheet"], r["row"], r["column"], r["severity"]) for r in rows if r["severity"] == "error"] == [
         ("经营指标", "3", "中小企业产值（万元）", "error")
     ]
     assert list((tmp_path / "fb" / "feedback").glob("*.html"))

@@ -14,7 +14,7 @@ from schemas import check_structure
 
 def _quality(*tables_list, ids=None):
     subs = [make_submission(t, submission_id=f"{YEAR}-230183-{i:08d}") for i, t in enumerate(tables_list)]
-    return check_quality([check_structure(s) for s in subs], engine="pandas")
+    return check_quality([check_structure(s) for s in subs], engine="pandas", campaign_year=YEAR)
 
 
 def _checks(tables) -> set[str]:
@@ -127,14 +127,32 @@ def test_checks_run_within_a_submission_not_across():
     assert (outcome.element_count, outcome.unexpected_count, outcome.success) == (4, 1, False)
 
 
-def test_a_sheet_that_failed_its_schema_is_not_checked_again():
+def test_a_sheet_that_failed_its_schema_still_takes_part_in_the_checks():
+    # 企业名录 fails Pandera in one cell (size), yet membership and check characters are judged
     tables = broken_tables("designation_unknown_enterprise")
-    tables["enterprises"][0]["size"] = "巨型"  # 企业名录 fails Pandera: membership cannot be judged
+    tables["enterprises"][0]["size"] = "巨型"
+    tables["enterprises"][4]["uscc"] = tables["enterprises"][4]["uscc"][:-1] + "0"  # wrong check char
     structure = check_structure(make_submission(tables))
-    assert "enterprises" not in structure.typed
+    assert "enterprises" not in structure.typed and "enterprises" in structure.frames
+    assert [i.check for i in structure.issues] == ["schema.enterprises.size.in_set"]
     report = check_quality([structure], engine="pandas")
-    assert report.all_issues == []
-    assert prepare([structure])["designations"]["in_enterprises"].isna().all()
+    assert sorted((i.check, i.row) for i in report.all_issues) == [
+        ("gx.designations.in_enterprises", 2),
+        ("gx.enterprises.uscc_check", 6),
+    ]
+
+
+def test_a_failed_cell_is_not_reported_again_by_the_checks_that_read_it():
+    tables = good_tables()
+    tables["designations"][0]["uscc"] = "不是代码"  # a format error: membership is not judged for it
+    tables["annual"][2]["year"] = "2025年"  # the 2025 row's 年度 is unreadable: not also "2025 is missing"
+    structure = check_structure(make_submission(tables))
+    assert sorted(i.check for i in structure.issues) == [
+        "schema.annual.year.type",
+        "schema.designations.uscc.uscc_format",
+    ]
+    assert _quality(tables).all_issues == []
+    assert prepare([structure])["designations"]["in_enterprises"].tolist() == [None, True]
 
 
 def test_prepared_tables_stack_submissions_with_ids_and_rows():
@@ -160,3 +178,35 @@ def test_item_ids_come_from_the_policy():
 def test_unknown_engine_is_refused():
     with pytest.raises(ValueError, match="unknown engine"):
         check_quality([], engine="spark")
+
+
+def test_an_incident_on_the_declaration_day_is_in_the_window():
+    tables = good_tables()
+    tables["incidents"][0]["occurred_on"] = f"{YEAR}-06-30"  # 申报日期 itself: "not after" includes it
+    assert _checks(tables) == set()
+
+
+def test_an_incident_after_the_declaration_day_is_a_located_error_naming_both_dates():
+    (issue,) = _quality(broken_tables("incident_after_declared")).all_issues
+    assert (issue.check, issue.sheet, issue.row, issue.column) == (
+        "gx.incidents.not_after_declared",
+        "安全合规",
+        2,
+        "发生日期",
+    )
+    assert issue.severity == Severity.ERROR
+    assert f"{YEAR}-07-01" in issue.message and f"{YEAR}-06-30" in issue.message
+    assert "申报日期" in issue.message
+
+
+def test_the_campaign_year_decides_the_window_when_it_is_given():
+    tables = broken_tables("last_years_workbook")
+    found = {(i.check, i.row) for i in _quality(tables).all_issues}
+    assert found == {
+        ("gx.profile.campaign_year_matches", 2),  # 基本信息 row of 申报年度
+        ("gx.annual.year_in_window", 2),  # the 2022 row
+        ("gx.annual.year_present", None),  # 2025 is missing
+    }
+    # without a campaign year the same workbook is judged by the year it declares: consistent
+    subs = [make_submission(tables)]
+    assert check_quality([check_structure(s) for s in subs], engine="pandas").all_issues == []

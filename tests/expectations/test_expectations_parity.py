@@ -11,11 +11,12 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
-from validation.cc_factory import BROKEN, corpus
+from validation.cc_factory import BROKEN, YEAR, corpus, good_tables, make_submission
 
 from clustercert.contract import ANNUAL
 from clustercert.issue import Severity
 from expectations import check_quality, engine_pandas, prepare
+from expectations import engine_gx as gx_engine
 from expectations.quality import report
 from expectations.spec import (
     A_GREATER_THAN_B,
@@ -29,8 +30,6 @@ from expectations.spec import (
 from expectations.suites import build_specs
 from schemas import check_structure
 
-gx_engine = pytest.importorskip("expectations.engine_gx")
-
 
 @pytest.fixture(scope="module")
 def structured():
@@ -39,7 +38,7 @@ def structured():
 
 @pytest.fixture(scope="module")
 def frames(structured):
-    return prepare(structured)
+    return prepare(structured, campaign_year=YEAR)
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +62,7 @@ def test_engines_agree_on_the_corpus(structured, frames, gx_results):
 def test_corpus_exercises_every_expectation(structured, gx_results):
     """Parity over checks that never fire would prove nothing: every spec must find something."""
     assert {spec_id for spec_id, found in gx_results.items() if found.unexpected_count == 0} == set()
-    report_ = check_quality(structured, engine="gx")
+    report_ = check_quality(structured, engine="gx", campaign_year=YEAR)
     for clean in (structured[0], structured[1], structured[-1]):
         assert report_.issues[clean.submission_id] == []
     found = {i.check for i in report_.all_issues}
@@ -143,3 +142,36 @@ def test_engines_agree_on_an_empty_campaign():
     by_gx, by_pandas = check_quality([], engine="gx"), check_quality([], engine="pandas")
     assert _comparable(by_gx.outcomes) == _comparable(by_pandas.outcomes)
     assert all(o.success and o.element_count == 0 for o in by_gx.outcomes)
+
+
+def test_engines_agree_on_sheets_that_failed_their_model_in_places():
+    """What the structure layer hands over for broken sheets (missing cells, YES_NO as object)."""
+    tables = good_tables()
+    tables["enterprises"][0]["size"] = "特大"  # a failed cell in an otherwise readable sheet
+    tables["enterprises"][1]["uscc"] = "abc"
+    tables["enterprises"][2]["uscc"] = "abc"
+    tables["enterprises"][3]["uscc"] = tables["enterprises"][4]["uscc"][:-1] + "0"  # wrong check char
+    tables["annual"][0]["employees"] = "很多"
+    tables["annual"][1]["sme_output"] = "999999"  # above the total
+    tables["evidence"][1]["met"] = "Y"
+    tables["incidents"][0]["occurred_on"] = f"{YEAR}-07-01"
+    tables["profile"][0]["declared_on"] = "not a date"
+    no_list = good_tables()
+    for row in no_list["enterprises"]:
+        del row["uscc"]
+    subs = [
+        make_submission(tables, submission_id="partly"),
+        make_submission(no_list, submission_id="no-uscc-column"),
+        make_submission(good_tables(), submission_id="no-profile", drop_sheets=("profile",)),
+    ]
+    structured = [check_structure(s) for s in subs]
+    assert all(s.frames for s in structured)
+    by_gx = check_quality(structured, engine="gx", campaign_year=YEAR)
+    by_pandas = check_quality(structured, engine="pandas", campaign_year=YEAR)
+    assert by_pandas.issues == by_gx.issues
+    assert _comparable(by_pandas.outcomes) == _comparable(by_gx.outcomes)
+    assert {i.check for i in by_gx.issues_for("partly")} >= {
+        "gx.enterprises.uscc_check",
+        "gx.annual.sme_le_total",
+        "gx.incidents.not_after_declared.not_checked",  # 申报日期 could not be read
+    }

@@ -245,6 +245,12 @@ def _first_uscc_wrong(tables):
     tables["enterprises"][0]["uscc"] = _wrong_check(tables["enterprises"][0]["uscc"])
 
 
+def _last_years_workbook(tables):
+    """A consistent workbook of campaign YEAR - 1: 申报年度 and 经营指标 one year behind the campaign."""
+    tables.clear()
+    tables.update(good_tables(YEAR - 1))
+
+
 # ids of the expectations each change must trigger (and nothing else)
 BROKEN: dict[str, tuple[set[str], object]] = {
     "year_outside_window": (
@@ -269,6 +275,14 @@ BROKEN: dict[str, tuple[set[str], object]] = {
         _set("designations", 0, uscc=uscc(99)),
     ),
     "incident_unknown_enterprise": ({"gx.incidents.in_enterprises"}, _set("incidents", 0, uscc=uscc(98))),
+    "incident_after_declared": (
+        {"gx.incidents.not_after_declared"},
+        _set("incidents", 0, occurred_on=f"{YEAR}-07-01"),  # 申报日期 is YEAR-06-30
+    ),
+    "last_years_workbook": (  # checked against campaign YEAR (the expectations are given it)
+        {"gx.profile.campaign_year_matches", "gx.annual.year_in_window", "gx.annual.year_present"},
+        _last_years_workbook,
+    ),
     "county_not_heilongjiang": ({"gx.profile.county_code_known"}, _set("profile", 0, county_code="110101")),
     "county_name_wrong": ({"gx.profile.county_name_matches"}, _set("profile", 0, county_name="五常市")),
     "review_without_certificate": (

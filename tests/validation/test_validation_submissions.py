@@ -6,8 +6,10 @@ import pandas as pd
 import pytest
 from validation.cc_factory import YEAR, broken_tables, good_tables, make_submission
 
+from clustercert.intake import read_submission
 from clustercert.issue import Issue, Severity
 from clustercert.validation import check_quality, check_structure, finalise, validate_submissions
+from clustercert.workbook_writer import write_workbook
 
 
 def test_clean_submission_is_valid_with_typed_data():
@@ -57,17 +59,13 @@ def test_intake_issues_count_and_an_unreadable_file_is_invalid():
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
 def test_file_to_issues_end_to_end(tmp_path, fmt):
-    intake = pytest.importorskip("clustercert.intake")
-    writer = pytest.importorskip("clustercert.workbook_writer")
     tables = good_tables()
     tables["profile"] = tables["profile"][0]
     tables["annual"][1]["sme_output"] = "abc"  # a type error in row 3
     tables["enterprises"][4]["uscc"] = tables["enterprises"][4]["uscc"][:-1] + "0"  # wrong check char, row 6
     tables["profile"]["county_name"] = "五常市"
-    path = writer.write_workbook(
-        tmp_path / f"尚志.{fmt}" if fmt != "csv" else tmp_path / "尚志", tables, fmt=fmt
-    )
-    sub = intake.read_submission(path)
+    path = write_workbook(tmp_path / f"尚志.{fmt}" if fmt != "csv" else tmp_path / "尚志", tables, fmt=fmt)
+    sub = read_submission(path)
     (result,), _ = validate_submissions([sub], engine="pandas")
     found = sorted((i.sheet, i.row, i.column, i.check) for i in result.issues)
     assert found == [
@@ -79,11 +77,9 @@ def test_file_to_issues_end_to_end(tmp_path, fmt):
 
 
 def test_clean_file_end_to_end_is_valid(tmp_path):
-    intake = pytest.importorskip("clustercert.intake")
-    writer = pytest.importorskip("clustercert.workbook_writer")
     tables = good_tables()
     tables["profile"] = tables["profile"][0]
-    sub = intake.read_submission(writer.write_workbook(tmp_path / "ok.xlsx", tables))
+    sub = read_submission(write_workbook(tmp_path / "ok.xlsx", tables))
     (result,), _ = validate_submissions([sub], engine="pandas")
     assert [i.message for i in result.issues if i.is_error] == []
     assert result.valid
