@@ -238,8 +238,16 @@ def summary_counts(rows: pd.DataFrame) -> dict[str, int]:
     }
 
 
-def write_overview(ctx: CampaignContext, rows: pd.DataFrame) -> Path:
-    """decisions.csv, scores.html and index.html as the registry now stands."""
+def write_overview(
+    ctx: CampaignContext, rows: pd.DataFrame, history: Mapping[str, Sequence[Mapping[str, Any]]] | None = None
+) -> Path:
+    """decisions.csv, scores.html and index.html as the registry now stands.
+
+    `rows` are `clustercert.stages.facts.decision_rows` (one per current submission, FACT_COLUMNS);
+    `history` maps a submission id to its audit entries, oldest first, each a dict with
+    at (ISO UTC), from_status, to_status, field, old_value, new_value, reason, article, flow_run_id,
+    actor — the lifecycle a cluster page shows.
+    """
     out = ctx.reports
     write_rows_csv(out / "decisions.csv", records(rows), _keys(DECISION_COLUMNS), header="key")
     scored = rows[rows["valid"].map(lambda v: v is True)]
