@@ -29,6 +29,9 @@ def prepare(home: Path | None = None) -> None:
     """Set defaults the operator has not set; must run before `import prefect`."""
     for key, value in OFFLINE.items():
         os.environ.setdefault(key, value)
+    # Persisted task results (resume after a crash): one absolute folder, whatever the working directory.
+    results = Path(os.environ.get("CLUSTERCERT_VAR", "var")) / "prefect-results"
+    os.environ.setdefault("PREFECT_RESULTS_LOCAL_STORAGE_PATH", str(results.resolve()))
     if "PREFECT_API_URL" not in os.environ:
         default_home = home or Path(os.environ.get("CLUSTERCERT_VAR", "var")) / "prefect-home"
         os.environ.setdefault("PREFECT_HOME", str(Path(default_home).resolve()))

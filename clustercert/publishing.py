@@ -55,12 +55,16 @@ class OutputFolder:
                 "holds files clustercert did not write; choose a new or empty --out folder"
             )
 
-    def start(self) -> Path:
-        """Recover from a run that died mid-swap, then give a fresh, empty staging folder."""
+    def start(self, *, carry_over: bool = False) -> Path:
+        """Recover from a run that died mid-swap, then give a fresh staging folder: empty (a run that
+        writes every report), or a copy of the published one (a run of one stage, which rewrites
+        only its own reports and leaves the others as they are)."""
         self.check_ours()
         self._recover()
         shutil.rmtree(self.staging, ignore_errors=True)
-        self.staging.mkdir(parents=True)
+        if carry_over and self.final.is_dir():
+            shutil.copytree(self.final, self.staging, ignore=shutil.ignore_patterns(*KEPT))
+        self.staging.mkdir(parents=True, exist_ok=True)
         self.final.mkdir(parents=True, exist_ok=True)
         (self.final / MARKER).touch()
         return self.staging

@@ -47,15 +47,86 @@ def _note_task_run(_task: Any, task_run: Any, _state: Any) -> None:
 
 
 def unit_task(fn: Callable | None = None, **options: Any) -> Any:
-    """`@task` for a unit of real work: no caching or result persistence (inputs are DataFrames
-    held in memory), and its run noted so the process can wait until the API has recorded it."""
-    options.setdefault("cache_policy", NO_CACHE)
-    options.setdefault("persist_result", False)
+    """`@task` for a unit of real work, noted so the process can wait until the API has recorded it.
+
+    Without `cache_key_fn` nothing is cached or persisted. With one, the result is persisted under
+    the key it computes from the *content* of the inputs (a file's SHA-256, the policy, the code
+    version): a re-run after a crash, or with nothing changed, finds the result instead of doing the
+    work again. Where results go is Prefect's own setting: a local folder
+    (`PREFECT_RESULTS_LOCAL_STORAGE_PATH`, by default `$CLUSTERCERT_VAR/prefect-results`) or a
+    storage block shared by every worker (`PREFECT_RESULTS_DEFAULT_STORAGE_BLOCK`, e.g.
+    `remote-file-system/campaign-results`).
+    """
+    if options.get("cache_key_fn") is not None:
+        options.setdefault("persist_result", True)
+    else:
+        options.setdefault("cache_policy", NO_CACHE)
+        options.setdefault("persist_result", False)
     options["on_completion"] = [*options.get("on_completion", []), _note_task_run]
     options["on_failure"] = [*options.get("on_failure", []), _note_task_run]
     if fn is None:
         return lambda f: task(f, **options)
     return task(fn, **options)
+
+
+def note_futures(futures: Iterable[Any]) -> list[Any]:
+    """Note the task runs behind futures (tasks that ran in other processes, where no hook of this
+    process sees them finish), so `wait_until_recorded` waits for them too."""
+    futures = list(futures)
+    for future in futures:
+        _finished_task_runs.add(future.task_run_id)
+    return futures
+
+
+def results(futures: Iterable[Any]) -> list[Any]:
+    """Every future's result, in order (after noting their runs)."""
+    return [f.result() for f in note_futures(futures)]
+
+
+TASK_RUNNER_ENV = "CLUSTERCERT_TASK_RUNNER"  # thread (default) | process | dask
+DASK_ADDRESS_ENV = "CLUSTERCERT_DASK_ADDRESS"  # tcp://scheduler:8786; empty: a LocalCluster
+WORKERS_ENV = "CLUSTERCERT_WORKERS"  # processes / Dask workers / threads (default: the CPU count)
+TASK_RUNNERS = ("thread", "process", "dask")
+
+
+def task_runner() -> Any:
+    """The task runner the work goes to, chosen by the environment of the process that runs the flow:
+    a thread pool (default), a process pool on one big machine, or Dask (a scheduler's address, or
+    a LocalCluster of `CLUSTERCERT_WORKERS` worker processes) across machines."""
+    import os
+
+    kind = os.environ.get(TASK_RUNNER_ENV, "thread") or "thread"
+    workers = int(os.environ.get(WORKERS_ENV) or os.cpu_count() or 2)
+    if kind == "process":
+        from prefect.task_runners import ProcessPoolTaskRunner
+
+        return ProcessPoolTaskRunner(max_workers=workers)
+    if kind == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        address = os.environ.get(DASK_ADDRESS_ENV)
+        if address:
+            return DaskTaskRunner(address=address)
+        return DaskTaskRunner(
+            cluster_kwargs={
+                "n_workers": workers,
+                "threads_per_worker": 1,
+                "processes": True,
+                "dashboard_address": None,
+            }
+        )
+    if kind != "thread":
+        raise ValueError(f"{TASK_RUNNER_ENV}={kind!r}: use one of {', '.join(TASK_RUNNERS)}")
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    return ThreadPoolTaskRunner(max_workers=workers)
+
+
+def today_shanghai() -> Any:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
 def flow_run_id() -> str | None:

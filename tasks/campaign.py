@@ -1,80 +1,128 @@
-"""The campaign's units of work: a file, a submission, a prefecture, or one campaign-wide step.
+"""The campaign's units of work: a file, a batch of submissions, a prefecture, one campaign-wide step.
 
-Each task is a thin call into `clustercert.campaign.pipeline` / `outputs`; Prefect adds the run
-record, retries where I/O can fail transiently, and the UI's view of progress.
+Each task takes small, picklable arguments (paths, ids, the plain `CampaignSetup`) and reopens the
+campaign's resources where it runs (`clustercert.stages.context.context`), so the task runner decides
+where it runs: the thread pool on a laptop, a process pool, or Dask workers on other machines.
+Results are persisted under keys made from content — a file's SHA-256, the policy and its
+overrides, the code version — so a re-run after a crash, or with nothing changed, does no work twice.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from clustercert.campaign import outputs, pipeline
-from clustercert.campaign.pipeline import Campaign
+from clustercert.campaign.prefecture import PrefectureRecommendation
+from clustercert.intake import content_sha256
+from clustercert.rules import Evaluation
+from clustercert.stages import collect, score, validate
+from clustercert.stages.context import context
+from clustercert.stages.setup import CampaignSetup, code_version
 from clustercert.submission import Submission
-from clustercert.validation import QualityReport, StructureResult, ValidationResult
+from clustercert.validation import QualityReport, StructureResult
 from flows.runtime import unit_task
 
 
-@unit_task(name="collect-file", task_run_name="collect-{label}")
-def collect_files(paths: list[Path], campaign: Campaign, label: str) -> list[Submission]:
-    """Normally one file (`files_per_task` = 1); a national-scale run may give a few dozen."""
-    return [pipeline.collect_file(path, campaign) for path in paths]
+def _digest(*parts: object) -> str:
+    return hashlib.sha256("\n".join(str(p) for p in parts).encode()).hexdigest()[:32]
 
 
-@unit_task(name="check-structure", task_run_name="structure-{label}")
-def check_structures(subs: list[Submission], label: str) -> list[StructureResult]:
-    return [pipeline.check_submission_structure(sub) for sub in subs]
+def submission_key(sha256: str, year: int) -> str:
+    """One submission as read: the same bytes in the same campaign year read the same way."""
+    return f"submission-{sha256}-{year}-{code_version()}"
 
 
-@unit_task(name="check-quality")
-def check_quality(structured: list[StructureResult], campaign: Campaign) -> QualityReport:
-    return pipeline.check_campaign_quality(structured, campaign)
+# -- collect-submissions ------------------------------------------------------------------------
 
 
-@unit_task(name="publish-validation")
-def publish_validation(
-    campaign: Campaign, subs: list[Submission], structured: list[StructureResult], quality: QualityReport
-) -> list[ValidationResult]:
-    results = [pipeline.finalise(s, st, quality) for s, st in zip(subs, structured, strict=True)]
-    out = campaign.setup.out
-    for sub, result in zip(subs, results, strict=True):
-        outputs.write_feedback(out, sub, result)
-    outputs.write_validation(out, campaign, subs, results, quality)
-    return results
+def _receive_key(context_: Any, parameters: dict[str, Any]) -> str | None:
+    path, setup = Path(parameters["path"]), parameters["setup"]
+    archive = context(setup).archive
+    if not all(archive.holds(sha, name) for sha, name in _members(path)):
+        return None  # not received under this name yet (or the archive moved): do the work
+    return submission_key(content_sha256(path), setup.year)
 
 
-@unit_task(name="evaluate-cluster", task_run_name="evaluate-{label}")
-def evaluate_clusters(results: list[ValidationResult], campaign: Campaign, label: str) -> list[Any]:
-    return [pipeline.evaluate_submission(result, campaign) for result in results]
+def _members(path: Path) -> list[tuple[str, str]]:
+    """(SHA-256, name as archived) of a file, or of each file of a CSV folder."""
+    if not path.is_dir():
+        return [(content_sha256(path), path.name)]
+    files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+    return [(content_sha256(p), f"{path.name}/{p.name}") for p in files]
 
 
-@unit_task(name="publish-scores")
-def publish_scores(campaign: Campaign, table: Any, evaluations: dict[str, Any]) -> None:
-    out = campaign.setup.out
-    for row in table.to_dict("records"):
-        evaluation = evaluations.get(row["submission_id"])
-        if evaluation is not None:
-            outputs.write_evaluation(out, campaign, row, evaluation)
-    outputs.write_scores(out, campaign, table, evaluations)
-    outputs.write_policy(out, campaign)
+@unit_task(name="receive-file", task_run_name="receive-{path.name}", cache_key_fn=_receive_key)
+def receive_file(path: Path, setup: CampaignSetup) -> Submission:
+    """Archive one county file (or CSV folder) under its SHA-256, then read it."""
+    return collect.receive(path, context(setup))
 
 
-@unit_task(name="recommend-prefecture", task_run_name="recommend-{code}")
-def recommend_prefecture(code: str, table: Any, decisions: Any, campaign: Campaign) -> Any:
-    recommendation = pipeline.recommend_prefecture(code, table, decisions)
-    outputs.write_prefecture(campaign.setup.out, campaign, recommendation)
-    return recommendation
+# -- validate-submissions -----------------------------------------------------------------------
 
 
-@unit_task(name="shortlist-and-certify")
-def shortlist_and_certify(recommendations: list[Any], decisions: Any, campaign: Campaign) -> tuple[Any, Any]:
-    listed, certification = pipeline.provincial_shortlist(recommendations, decisions, campaign)
-    outputs.write_province(campaign.setup.out, campaign, listed, certification)
-    return listed, certification
+def _batch_key(context_: Any, parameters: dict[str, Any]) -> str:
+    batch: Sequence[validate.Recorded] = parameters["batch"]
+    setup: CampaignSetup = parameters["setup"]
+    return f"structure-{_digest(setup.year, code_version(), *(r.sha256 for r in batch))}"
 
 
-@unit_task(name="record-in-registry", task_run_name="registry-{stage}", retries=2, retry_delay_seconds=2)
-def record(stage: str, fn: Any, *args: Any) -> None:
-    """One registry transaction per stage (retried: a database may be briefly unavailable)."""
-    fn(*args)
+def _read_back(recorded: validate.Recorded, setup: CampaignSetup) -> Submission:
+    """The submission as the collect stage read it (its persisted result), else read from the archive."""
+    from prefect.results import get_result_store
+
+    store = get_result_store().update_for_task(receive_file)
+    key = submission_key(recorded.sha256, setup.year)
+    if store.exists(key):
+        return store.read(key).result
+    return validate.load(recorded, context(setup))
+
+
+@unit_task(name="check-structure", task_run_name="structure-{label}", cache_key_fn=_batch_key)
+def check_structures(
+    batch: list[validate.Recorded], setup: CampaignSetup, label: str
+) -> list[tuple[Submission, StructureResult]]:
+    """Read back a batch of submissions and check every sheet's structure (Pandera)."""
+    subs = [_read_back(r, setup) for r in batch]
+    return list(zip(subs, validate.structures(subs), strict=True))
+
+
+def _quality_key(context_: Any, parameters: dict[str, Any]) -> str:
+    setup: CampaignSetup = parameters["setup"]
+    ctx = context(setup)
+    shas = sorted(parameters["shas"])
+    return f"quality-{_digest(setup.year, setup.engine, code_version(), ctx.policy.item_ids, *shas)}"
+
+
+@unit_task(name="check-quality", task_run_name="quality-{setup.year}", cache_key_fn=_quality_key)
+def check_quality(structured: list[StructureResult], shas: list[str], setup: CampaignSetup) -> QualityReport:
+    """The data-quality expectations once over the whole campaign (Great Expectations or pandas)."""
+    del shas  # part of the cache key only
+    return validate.quality(structured, context(setup))
+
+
+# -- score-clusters -----------------------------------------------------------------------------
+
+
+def _evaluate_key(context_: Any, parameters: dict[str, Any]) -> str:
+    setup: CampaignSetup = parameters["setup"]
+    pairs = parameters["batch"]
+    return f"evaluate-{_digest(setup.policy_key(), code_version(), *(f'{i}:{s}' for i, s in pairs))}"
+
+
+@unit_task(name="evaluate-clusters", task_run_name="evaluate-{label}", cache_key_fn=_evaluate_key)
+def evaluate_clusters(batch: list[tuple[str, str]], setup: CampaignSetup, label: str) -> list[Evaluation]:
+    """Art. 5 criteria, the Art. 6 veto and the default score for a batch of (submission id, SHA-256)."""
+    return score.evaluate_batch([sid for sid, _ in batch], context(setup))
+
+
+# -- prefecture-recommendation ------------------------------------------------------------------
+
+
+@unit_task(name="recommend-prefecture", task_run_name="recommend-{name}")
+def recommend_prefecture(code: str, name: str, eligible: Any, decisions: Any) -> PrefectureRecommendation:
+    """第九条 for one prefecture: spot checks, the prefecture's decisions, its order of recommendation."""
+    from clustercert.stages import prefecture
+
+    return prefecture.decide(code, eligible, decisions)

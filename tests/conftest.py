@@ -8,6 +8,10 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_HOME", str(ROOT / "var" / "prefect-home-tests"))
+# Persisted task results of this test session only: tests must not find each other's cached work.
+os.environ.setdefault(
+    "PREFECT_RESULTS_LOCAL_STORAGE_PATH", str(ROOT / "var" / "prefect-results-tests" / str(os.getpid()))
+)
 Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
 
 import pytest  # noqa: E402

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from clustercert.cli.common import add_as_of, add_db, existing_dir, iso_date, positive_float, positive_int
+from clustercert.stages import CAMPAIGN_STAGE_NAMES
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -16,7 +17,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "campaign", help="run the yearly campaign (yearly-campaign flow) on an inbox of submissions"
     )
     p.add_argument("--year", type=int, required=True, help="campaign year Y")
-    p.add_argument("--inbox", type=existing_dir, required=True, help="folder of county submissions")
+    p.add_argument(
+        "--inbox", type=existing_dir, help="folder of county submissions (not needed with --stage)"
+    )
     p.add_argument("--out", type=Path, required=True, help="output folder (reports, CSV, archive)")
     add_as_of(p, "evaluation and public-notice date (default: today, Asia/Shanghai)")
     p.add_argument(
@@ -44,6 +47,28 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="pause at the prefecture step for the operator's answers in the Prefect UI "
         "(needs a Prefect server: set PREFECT_API_URL, see docs/operations.md)",
+    )
+    p.add_argument(
+        "--stage",
+        metavar="NAME",
+        choices=CAMPAIGN_STAGE_NAMES,
+        help="run one stage alone on the registry ("
+        + ", ".join(CAMPAIGN_STAGE_NAMES)
+        + "); the others' outputs stay as they are",
+    )
+    p.add_argument(
+        "--task-runner",
+        choices=("thread", "process", "dask"),
+        default=None,
+        help="where the tasks run: a thread pool (default), a process pool, or Dask",
+    )
+    p.add_argument(
+        "--dask-address",
+        metavar="tcp://HOST:PORT",
+        help="with --task-runner dask: a running Dask scheduler (default: a LocalCluster)",
+    )
+    p.add_argument(
+        "--workers", type=positive_int, metavar="N", help="processes / Dask workers (default: CPUs)"
     )
     p.add_argument(
         "--approval-timeout-hours",
@@ -90,10 +115,13 @@ def preflight(
     decisions: Path | None,
     overrides: dict[str, Any],
     db_url: str | None,
+    stage: str | None = None,
 ) -> None:
-    """Refuse the run before any work: bad overrides, years, folders, calendar, registry."""
+    """Refuse the run before any work: bad overrides, years, folders, calendar, registry, and a
+    stage run alone on a campaign whose submissions were never collected."""
     from clustercert.campaign.preflight import Refused, check_campaign
     from clustercert.cli import CommandRefused
+    from clustercert.publishing import ForeignFolder, OutputFolder
     from clustercert.registry import Registry, RegistryUnavailable
 
     try:
@@ -106,7 +134,19 @@ def preflight(
             policy_name="hlj-2023",
             overrides=overrides,
         )
-        Registry.open(db_url).close()  # reachable, and migrated once here rather than mid-run
+        OutputFolder(out).check_ours()
+        registry = Registry.open(db_url)  # reachable, and migrated once here rather than mid-run
+        try:
+            if stage not in (None, "collect-submissions") and registry.campaign(year) is None:
+                raise CommandRefused(
+                    f"登记库中没有{year}年度的认定工作，请先运行完整的 campaign 或 --stage collect-submissions / "
+                    f"no {year} campaign in the registry {registry.url}: run the campaign (or its collect stage) first",
+                    1,
+                )
+        finally:
+            registry.close()
+    except ForeignFolder as exc:
+        raise CommandRefused(str(exc), 2) from None
     except Refused as exc:
         raise CommandRefused(exc.message, exc.exit_code) from None
     except RegistryUnavailable as exc:
@@ -115,9 +155,38 @@ def preflight(
 
 def run_campaign(**params: Any) -> dict[str, Any]:
     """Run the flow, then wait until the Prefect API has recorded every task run."""
-    from flows.yearly_campaign import run_locally
+    from clustercert.cli import CommandRefused
+    from flows.yearly_campaign import CampaignRefused, run_locally
 
-    return run_locally(**params)
+    try:
+        return run_locally(**params)
+    except CampaignRefused as exc:
+        raise CommandRefused(str(exc), 1) from None
+
+
+def run_stage(name: str, **params: Any) -> dict[str, Any]:
+    """One stage alone (its own flow run), then the same wait for a complete Prefect record."""
+    from clustercert.cli import CommandRefused
+    from flows.campaign_stages import STAGE_FLOWS
+    from flows.runtime import wait_until_recorded
+
+    state = STAGE_FLOWS[name](**params, return_state=True)
+    wait_until_recorded()
+    if not state.is_completed():
+        raise CommandRefused(state.message or f"{name} did not complete", 1)
+    return state.result()
+
+
+def use_task_runner(args: argparse.Namespace) -> None:
+    """The flows pick their task runner from the environment (deployments' workers do the same)."""
+    import os
+
+    if args.task_runner:
+        os.environ["CLUSTERCERT_TASK_RUNNER"] = args.task_runner
+    if args.dask_address:
+        os.environ["CLUSTERCERT_DASK_ADDRESS"] = args.dask_address
+    if args.workers:
+        os.environ["CLUSTERCERT_WORKERS"] = str(args.workers)
 
 
 def print_summary(summary: dict[str, Any]) -> None:
@@ -133,7 +202,7 @@ def print_summary(summary: dict[str, Any]) -> None:
 def campaign(args: argparse.Namespace) -> int:
     import os
 
-    from clustercert.cli import CommandRefused
+    from clustercert.cli import CommandRefused, UsageError
     from clustercert.cli.common import today_shanghai
 
     as_of = args.as_of or today_shanghai()
@@ -144,6 +213,10 @@ def campaign(args: argparse.Namespace) -> int:
             "start one (prefect server start) and set PREFECT_API_URL; see docs/operations.md",
             2,
         )
+    if args.inbox is None and args.stage in (None, "collect-submissions"):
+        raise UsageError("--inbox is required (except with --stage of a later stage)")
+    if args.dask_address and args.task_runner != "dask":
+        raise UsageError("--dask-address needs --task-runner dask")
     preflight(
         year=args.year,
         as_of=as_of,
@@ -152,19 +225,29 @@ def campaign(args: argparse.Namespace) -> int:
         decisions=args.decisions,
         overrides=overrides,
         db_url=args.db,
+        stage=args.stage,
     )
+    use_task_runner(args)
+    params: dict[str, Any] = {
+        "year": args.year,
+        "inbox": str(args.inbox) if args.inbox else None,
+        "out": str(args.out),
+        "as_of": as_of,
+        "decisions": str(args.decisions) if args.decisions else None,
+        "db_url": args.db,
+        "overrides": overrides,
+        "engine": args.engine,
+        "files_per_task": args.files_per_task,
+    }
+    if args.stage:
+        if args.stage == "prefecture-recommendation":
+            params |= {"interactive": args.interactive, "approval_timeout_hours": args.approval_timeout_hours}
+        result = run_stage(args.stage, **params)
+        print(f"{args.stage}: " + " · ".join(f"{k} {v}" for k, v in result.items() if k != "stage"))
+        print(f"报告 reports: {(args.out / 'index.html').resolve()}")
+        return 0
     summary = run_campaign(
-        year=args.year,
-        inbox=str(args.inbox),
-        out=str(args.out),
-        as_of=as_of,
-        decisions=str(args.decisions) if args.decisions else None,
-        db_url=args.db,
-        overrides=overrides,
-        engine=args.engine,
-        interactive=args.interactive,
-        approval_timeout_hours=args.approval_timeout_hours,
-        files_per_task=args.files_per_task,
+        **params, interactive=args.interactive, approval_timeout_hours=args.approval_timeout_hours
     )
     print_summary(summary)
     return 0

@@ -91,6 +91,13 @@ class Archive:
         self._refresh()
         return sha256 in self._shas
 
+    def holds(self, sha256: str, name: str) -> bool:
+        """Whether these bytes were received under this name and are still kept (a cache may skip
+        receiving them again)."""
+        self._refresh()
+        source = self._entries.get((sha256, name))
+        return source is not None and (not source.archived_path or Path(source.archived_path).is_file())
+
     def entries(self) -> list[SourceFile]:
         self._refresh()
         return list(self._entries.values())

@@ -99,8 +99,9 @@ def load(recorded: Recorded, ctx: CampaignContext) -> Submission:
     return dataclasses.replace(sub, sources=list(recorded.sources))
 
 
-def structure(sub: Submission) -> StructureResult:
-    return check_structure(sub)
+def structures(subs: Sequence[Submission]) -> list[StructureResult]:
+    """Every sheet of every submission against its Pandera model."""
+    return [check_structure(sub) for sub in subs]
 
 
 def quality(structured: Sequence[StructureResult], ctx: CampaignContext) -> QualityReport:

@@ -37,20 +37,31 @@ def test_operator_answer_in_the_prefect_ui_decides_the_recommendation(prefect_ap
 
     worker = threading.Thread(target=run, daemon=True)
     worker.start()
-    paused = None
-    deadline = time.monotonic() + 240
+    from flows.approvals import field_name
+
+    answered: set[str] = set()
+    deadline = time.monotonic() + 300
     with get_client(sync_client=True) as client:
-        while paused is None and time.monotonic() < deadline:
+        # One pause per prefecture (第九条): answer each form as it comes.
+        while worker.is_alive() and time.monotonic() < deadline:
             runs = client.read_flow_runs(
                 flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=["prefectures-2025"]))
             )
             paused = next((r for r in runs if r.state and r.state.is_paused()), None)
+            if paused is None or paused.state.state_details.pause_key in answered:
+                time.sleep(0.5)
+                continue
+            key = paused.state.state_details.pause_key
+            code = key.removeprefix("prefecture-")
+            answers = {
+                field_name(sid): sid != declined for sid in eligible if _prefecture(samples, sid) == code
+            }
+            resume_flow_run(paused.id, run_input={**answers, "operator": "张审核", "note": "市地复核"})
+            answered.add(key)
             time.sleep(0.5)
-    assert paused is not None, "the prefecture step never paused for input"
-    answers = {sid: sid != declined for sid in eligible}
-    resume_flow_run(paused.id, run_input={"recommend": answers, "note": "市地复核后不推荐第一家"})
     worker.join(timeout=240)
     assert not worker.is_alive()
+    assert answered, "the prefecture step never paused for input"
 
     rows = {
         r["submission_id"]: r
@@ -59,3 +70,17 @@ def test_operator_answer_in_the_prefect_ui_decides_the_recommendation(prefect_ap
     assert rows[declined]["recommended"] == "false"
     assert all(rows[sid]["recommended"] == "true" for sid in eligible[1:])
     assert outcome["summary"]["recommended"] == len(eligible) - 1
+
+    from clustercert.registry import Registry
+
+    registry = Registry.open(f"sqlite:///{tmp_path / 'registry.db'}")
+    moves = [e for e in registry.audit(declined) if e.to_status == "not_recommended"]
+    registry.close()
+    assert [e.actor for e in moves] == ["张审核"], "the audit log names who answered"
+
+
+def _prefecture(samples, submission_id: str) -> str:
+    from clustercert.reference import county
+
+    sample = next(s for s in samples if s.submission_id == submission_id)
+    return county(str(sample.tables["profile"]["county_code"])).prefecture_code

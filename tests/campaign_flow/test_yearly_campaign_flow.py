@@ -88,8 +88,24 @@ def test_every_output_of_spec_section_5_is_written(first_run):
     header = (out / "decisions.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert header == (
         "submission_id,file,cluster_name,county_code,prefecture_code,valid,eligible,vetoed,failed_criteria,"
-        "warnings,score,recommended,province_rank,shortlisted"
+        "warnings,score,recommended,province_rank,shortlisted,final_status,reason,article"
     )
+
+
+def test_every_decision_says_where_the_cluster_stands_and_why(first_run):
+    root, samples, _, _ = first_run
+    rows = read_csv(root / "out" / "decisions.csv")
+    assert len(rows) == len(samples)
+    for row in rows:
+        assert row["final_status"] in {
+            "invalid",
+            "ineligible",
+            "not_recommended",
+            "not_shortlisted",
+            "objection_upheld",
+            "certified",
+        }, row
+        assert row["reason"] and row["article"].startswith("第"), row  # fmt: skip
 
 
 def test_public_notice_holds_no_contact_name_or_phone(first_run):

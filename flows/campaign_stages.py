@@ -1,0 +1,465 @@
+"""The yearly campaign's five stages (Art. 7–10), each a Prefect flow with plain parameters.
+
+Each reads what it needs from the registry and the archive (never another stage's memory), so an
+operator re-runs one alone from the UI (its own deployment), with `clustercert campaign --stage NAME`,
+or lets `yearly-campaign` run them in order. Run alone, a stage writes into a copy of the published
+output folder and swaps it in at the end, with the overview (decisions.csv, scores.html, index.html)
+brought up to date from the registry; inside `yearly-campaign`, all five write into one staging folder
+that the campaign publishes at the end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from prefect import flow, get_run_logger, unmapped
+from prefect.states import Failed
+from prefect.utilities.annotations import opaque
+
+from clustercert.campaign.preflight import Refused
+from clustercert.publishing import OutputFolder
+from clustercert.reference import prefectures
+from clustercert.reports import stages as written
+from clustercert.stages import collect, facts, guard, prefecture, score, shortlist, validate
+from clustercert.stages.context import CampaignContext, context
+from clustercert.stages.setup import DEFAULT_POLICY, CampaignSetup
+from flows import artifacts
+from flows.runtime import flow_run_id, results, task_runner, today_shanghai
+from tasks import campaign as t
+
+
+class StageRefused(Exception):
+    """A stage cannot do its work (`Refused`: a closed campaign, a bad setting); the message says why."""
+
+
+def refusable(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A stage that is refused ends Failed with its message (no traceback: the message says it all)."""
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except StageRefused as exc:
+            return Failed(message=str(exc))
+
+    return run
+
+
+def setup_of(**params: Any) -> CampaignSetup:
+    as_of = params.get("as_of") or today_shanghai()
+    return CampaignSetup.from_parameters(
+        **{**params, "as_of": as_of, "overrides": params.get("overrides") or {}}
+    )
+
+
+@contextlib.contextmanager
+def stage_run(setup: CampaignSetup, reports_dir: str | None) -> Iterator[CampaignContext]:
+    """The stage's context. Alone (no `reports_dir`), it stages a copy of the output folder and
+    publishes it with a fresh overview at the end; a failure publishes nothing."""
+    if reports_dir is not None:
+        yield context(setup, reports_dir)
+        return
+    folder = OutputFolder(setup.out_path)
+    staging = folder.start(carry_over=True)
+    ctx = context(setup, staging)
+    try:
+        yield ctx
+        write_overview(ctx)
+    except BaseException:
+        folder.discard()
+        raise
+    folder.publish()
+
+
+def write_overview(ctx: CampaignContext) -> Path:
+    registry = ctx.registry()
+    with registry.transaction() as tx:
+        rows = facts.decision_rows(tx, ctx.year, ctx.setup.policy)
+        history = {
+            sid: [_entry(e) for e in entries] for sid, entries in tx.history(rows["submission_id"]).items()
+        }
+    return written.write_overview(ctx, rows, history)
+
+
+def _entry(entry: Any) -> dict[str, Any]:
+    return {
+        "at": entry.at.isoformat(),
+        "from_status": entry.from_status,
+        "to_status": entry.to_status,
+        "field": entry.field,
+        "old_value": entry.old_value,
+        "new_value": entry.new_value,
+        "reason": entry.reason,
+        "article": entry.article,
+        "flow_run_id": entry.flow_run_id,
+        "actor": entry.actor,
+    }
+
+
+def _refuse(exc: Refused) -> None:
+    get_run_logger().error("%s", exc.message)
+    raise StageRefused(exc.message) from None
+
+
+def _batches(items: list[Any], size: int) -> list[list[Any]]:
+    size = max(1, int(size))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _label(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{names[0]}…{names[-1]} ({len(names)})"
+
+
+RUN_NAME = "{stage}-{year}"
+
+
+@flow(name="collect-submissions", flow_run_name="collect-{year}", task_runner=task_runner(), log_prints=False)
+@refusable
+def collect_submissions(
+    year: int,
+    out: str,
+    inbox: str,
+    as_of: date | None = None,
+    db_url: str | None = None,
+    policy: str = DEFAULT_POLICY,
+    overrides: dict[str, Any] | None = None,
+    engine: str = "gx",
+    decisions: str | None = None,
+    files_per_task: int = 1,
+    evaluations_per_task: int = 25,
+    reports_dir: str | None = None,
+) -> dict[str, Any]:
+    """第八条 收取申报材料: archive every county file under its SHA-256 and read it; a corrected file supersedes the earlier one.
+
+    Args:
+        year: 申报年度 Y (campaign year)
+        out: 输出目录 (published reports and the raw-file archive)
+        inbox: 收件目录 (one file or CSV folder per cluster)
+        as_of: 评审基准日 (default: today, Asia/Shanghai)
+        db_url: 登记库地址 (default: $CLUSTERCERT_DB_URL)
+        policy: 政策文件 (default hlj-2023)
+        overrides: 本次调整的政策参数 {id: value}
+        engine: 数据质量检查引擎 gx | pandas
+        decisions: 人工决定目录 (spot_checks / prefecture_decisions / objections)
+        files_per_task: 每个任务处理的文件数
+        evaluations_per_task: 每个评审任务的集群数
+        reports_dir: 由 yearly-campaign 指定的暂存目录（单独运行时留空）
+    """
+    setup = setup_of(**{k: v for k, v in locals().items() if k != "reports_dir"})
+    log = get_run_logger()
+    with stage_run(setup, reports_dir) as ctx:
+        paths = collect.inbox_entries(ctx)
+        received = results(t.receive_file.map(paths, setup=unmapped(setup)))
+        collected = collect.decide(received)
+        try:
+            guard.check_collect(ctx.registry(), ctx, collected.current)
+        except Refused as exc:
+            _refuse(exc)
+        collect.record(ctx.registry(), ctx, collected, flow_run_id())
+        artifacts.collected(ctx, collected)
+        c = collected.counts()
+        log.info(
+            "收到 %d 个文件：%d 份当前申报，%d 份被更正后的材料替代，%d 份重复 / received %d files from %s",
+            c["received"], c["current"], c["superseded"], c["duplicates"], c["received"], setup.inbox,
+        )  # fmt: skip
+    return {"stage": "collect-submissions", **c}
+
+
+@flow(
+    name="validate-submissions", flow_run_name="validate-{year}", task_runner=task_runner(), log_prints=False
+)
+@refusable
+def validate_submissions(
+    year: int,
+    out: str,
+    as_of: date | None = None,
+    db_url: str | None = None,
+    policy: str = DEFAULT_POLICY,
+    overrides: dict[str, Any] | None = None,
+    engine: str = "gx",
+    inbox: str | None = None,
+    decisions: str | None = None,
+    files_per_task: int = 1,
+    evaluations_per_task: int = 25,
+    reports_dir: str | None = None,
+) -> dict[str, Any]:
+    """第九条 受理、初审: every current submission read back from the archive, its structure (Pandera) and data quality (expectations) checked; feedback for the county.
+
+    Args:
+        year: 申报年度 Y (campaign year)
+        out: 输出目录
+        as_of: 评审基准日 (default: today, Asia/Shanghai)
+        db_url: 登记库地址 (default: $CLUSTERCERT_DB_URL)
+        policy: 政策文件 (default hlj-2023)
+        overrides: 本次调整的政策参数 {id: value}
+        engine: 数据质量检查引擎 gx | pandas
+        inbox: 收件目录（本阶段不读取）
+        decisions: 人工决定目录（本阶段不读取）
+        files_per_task: 每个任务处理的申报数
+        evaluations_per_task: 每个评审任务的集群数
+        reports_dir: 由 yearly-campaign 指定的暂存目录（单独运行时留空）
+    """
+    setup = setup_of(**{k: v for k, v in locals().items() if k != "reports_dir"})
+    with stage_run(setup, reports_dir) as ctx:
+        recorded = validate.read(ctx.registry(), setup.year)
+        batches = _batches(recorded, max(setup.files_per_task, structure_batch(len(recorded))))
+        labels = [_label([r.file for r in b]) for b in batches]
+        checked = [
+            pair
+            for batch in results(t.check_structures.map(batches, setup=unmapped(setup), label=labels))
+            for pair in batch
+        ]
+        subs = [s for s, _ in checked]
+        structured = [st for _, st in checked]
+        report = results([t.check_quality.submit(opaque(structured), [r.sha256 for r in recorded], setup)])[0]
+        outcome = validate.decide(subs, structured, report)
+        validate.record(ctx.registry(), outcome, flow_run_id())
+        written.write_validation(ctx, subs, outcome, report)
+        artifacts.validated(ctx, outcome)
+        c = validate.counts(outcome)
+        get_run_logger().info(
+            "校验 %d 份申报：通过 %d 份，未通过 %d 份（错误 %d 条，提示 %d 条）；反馈见 validation.html",
+            c["submissions"], c["valid"], c["invalid"], c["errors"], c["warnings"],
+        )  # fmt: skip
+    return {"stage": "validate-submissions", **c}
+
+
+def structure_batch(count: int) -> int:
+    """Submissions per structure task: Pandera's cost is mostly per call, so a few large batches."""
+    return max(1, -(-count // 4))
+
+
+@flow(name="score-clusters", flow_run_name="score-{year}", task_runner=task_runner(), log_prints=False)
+@refusable
+def score_clusters(
+    year: int,
+    out: str,
+    as_of: date | None = None,
+    db_url: str | None = None,
+    policy: str = DEFAULT_POLICY,
+    overrides: dict[str, Any] | None = None,
+    engine: str = "gx",
+    inbox: str | None = None,
+    decisions: str | None = None,
+    files_per_task: int = 1,
+    evaluations_per_task: int = 25,
+    reports_dir: str | None = None,
+) -> dict[str, Any]:
+    """第五条、第六条 评审: every valid submission against the criteria and the veto; the default scoring model.
+
+    Args:
+        year: 申报年度 Y (campaign year)
+        out: 输出目录
+        as_of: 评审基准日 (default: today, Asia/Shanghai)
+        db_url: 登记库地址 (default: $CLUSTERCERT_DB_URL)
+        policy: 政策文件 (default hlj-2023)
+        overrides: 本次调整的政策参数 {id: value}
+        engine: 数据质量检查引擎（本阶段不用）
+        inbox: 收件目录（本阶段不读取）
+        decisions: 人工决定目录（本阶段不读取）
+        files_per_task: 每个任务处理的申报数
+        evaluations_per_task: 每个评审任务的集群数
+        reports_dir: 由 yearly-campaign 指定的暂存目录（单独运行时留空）
+    """
+    setup = setup_of(**{k: v for k, v in locals().items() if k != "reports_dir"})
+    with stage_run(setup, reports_dir) as ctx:
+        registry = ctx.registry()
+        with registry.transaction() as tx:
+            pairs = [(r.submission_id, r.sha256) for r in tx.current_submissions(setup.year)]
+        valid = set(score.read(registry, setup.year))
+        pairs = [p for p in pairs if p[0] in valid]
+        batches = _batches(pairs, max(setup.files_per_task, setup.evaluations_per_task))
+        labels = [_label([sid for sid, _ in b]) for b in batches]
+        evaluations = [
+            e
+            for b in results(t.evaluate_clusters.map(batches, setup=unmapped(setup), label=labels))
+            for e in b
+        ]
+        score.record(registry, ctx, evaluations, flow_run_id())
+        with registry.transaction() as tx:
+            rows = facts.decision_rows(tx, setup.year, setup.policy)
+        written.write_scores(ctx, rows, evaluations)
+        artifacts.scored(ctx, rows)
+        c = score.counts(evaluations)
+        get_run_logger().info(
+            "评审 %d 个集群：符合认定条件 %d 个，不符合 %d 个（其中一票否决 %d 个）；评分为默认评分模型",
+            c["evaluated"], c["eligible"], c["ineligible"], c["vetoed"],
+        )  # fmt: skip
+    return {"stage": "score-clusters", **c}
+
+
+@flow(
+    name="prefecture-recommendation",
+    flow_run_name="prefectures-{year}",
+    task_runner=task_runner(),
+    log_prints=False,
+)
+@refusable
+def prefecture_recommendation(
+    year: int,
+    out: str,
+    as_of: date | None = None,
+    db_url: str | None = None,
+    policy: str = DEFAULT_POLICY,
+    overrides: dict[str, Any] | None = None,
+    engine: str = "gx",
+    inbox: str | None = None,
+    decisions: str | None = None,
+    files_per_task: int = 1,
+    evaluations_per_task: int = 25,
+    reports_dir: str | None = None,
+    interactive: bool = False,
+    approval_timeout_hours: float = 72,
+) -> dict[str, Any]:
+    """第九条 市（地）推荐: a task per prefecture — spot checks and the prefecture's decision on each eligible cluster.
+
+    Args:
+        year: 申报年度 Y (campaign year)
+        out: 输出目录
+        as_of: 评审基准日 (default: today, Asia/Shanghai)
+        db_url: 登记库地址 (default: $CLUSTERCERT_DB_URL)
+        policy: 政策文件 (default hlj-2023)
+        overrides: 本次调整的政策参数 {id: value}
+        engine: 数据质量检查引擎（本阶段不用）
+        inbox: 收件目录（本阶段不读取）
+        decisions: 人工决定目录 (spot_checks / prefecture_decisions)
+        files_per_task: 每个任务处理的申报数
+        evaluations_per_task: 每个评审任务的集群数
+        reports_dir: 由 yearly-campaign 指定的暂存目录（单独运行时留空）
+        interactive: 是否在 Prefect 界面逐个市（地）确认推荐意见
+        approval_timeout_hours: 等待确认的最长时间（小时）
+    """
+    setup = setup_of(
+        **{
+            k: v
+            for k, v in locals().items()
+            if k not in ("reports_dir", "interactive", "approval_timeout_hours")
+        }
+    )
+    with stage_run(setup, reports_dir) as ctx:
+        inputs = prefecture.read(ctx.registry(), ctx)
+        codes = inputs.codes
+        names = [prefectures().get(code, code) for code in codes]
+        eligible, decisions_ = inputs.eligible, inputs.decisions
+        recommendations = results(
+            t.recommend_prefecture.map(
+                codes, names, eligible=unmapped(eligible), decisions=unmapped(decisions_)
+            )
+        )
+        actor = "clustercert"
+        if interactive and codes:
+            from flows.approvals import ask_prefecture
+
+            answered = []
+            for rec in recommendations:
+                answer = ask_prefecture(rec, timeout_seconds=int(approval_timeout_hours * 3600))
+                decisions_ = prefecture.with_answers(decisions_, answer.recommend, answer.note, answer.source)
+                actor = answer.operator
+                answered.append(
+                    results(
+                        [
+                            t.recommend_prefecture.submit(
+                                rec.prefecture_code, rec.prefecture_name, eligible, decisions_
+                            )
+                        ]
+                    )[0]
+                )
+            recommendations = answered
+        issued = _issued(ctx)
+        if issued:  # a certified campaign: would these decisions change a certificate?
+            frames = [r.recommended for r in recommendations if not r.recommended.empty]
+            recommended = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+            outcome = shortlist.decide(recommended, decisions_, ctx)
+            try:
+                guard.check_unchanged(
+                    issued, outcome.certification, _names(inputs.rows), "市（地）推荐意见已变更"
+                )
+            except Refused as exc:
+                _refuse(exc)
+        prefecture.record(ctx.registry(), recommendations, flow_run_id(), actor=actor)
+        for rec in recommendations:
+            written.write_prefecture(ctx, rec)
+        artifacts.recommended(ctx, recommendations)
+        c = prefecture.counts(recommendations)
+        get_run_logger().info(
+            "%d 个市（地）初审 %d 个符合条件的集群：推荐 %d 个，不推荐 %d 个，待定 %d 个",
+            c["prefectures"], c["eligible"], c["recommended"], c["not_recommended"], c["pending"],
+        )  # fmt: skip
+    return {"stage": "prefecture-recommendation", **c}
+
+
+def _issued(ctx: CampaignContext) -> dict[str, guard.Issued]:
+    with ctx.registry().transaction() as tx:
+        return guard.issued(tx, ctx.year)
+
+
+def _names(rows: Any) -> dict[str, str]:
+    return dict(zip(rows["submission_id"], rows["cluster_name"], strict=True))
+
+
+@flow(
+    name="provincial-shortlist", flow_run_name="shortlist-{year}", task_runner=task_runner(), log_prints=False
+)
+@refusable
+def provincial_shortlist(
+    year: int,
+    out: str,
+    as_of: date | None = None,
+    db_url: str | None = None,
+    policy: str = DEFAULT_POLICY,
+    overrides: dict[str, Any] | None = None,
+    engine: str = "gx",
+    inbox: str | None = None,
+    decisions: str | None = None,
+    files_per_task: int = 1,
+    evaluations_per_task: int = 25,
+    reports_dir: str | None = None,
+) -> dict[str, Any]:
+    """第十条 省级择优、公示、认定: province-wide rank, spot checks, quota, public notice, objections, certificates.
+
+    Args:
+        year: 申报年度 Y (campaign year)
+        out: 输出目录
+        as_of: 评审基准日，公示自该日起 (default: today, Asia/Shanghai)
+        db_url: 登记库地址 (default: $CLUSTERCERT_DB_URL)
+        policy: 政策文件 (default hlj-2023)
+        overrides: 本次调整的政策参数 {id: value}
+        engine: 数据质量检查引擎（本阶段不用）
+        inbox: 收件目录（本阶段不读取）
+        decisions: 人工决定目录 (spot_checks / objections)
+        files_per_task: 每个任务处理的申报数
+        evaluations_per_task: 每个评审任务的集群数
+        reports_dir: 由 yearly-campaign 指定的暂存目录（单独运行时留空）
+    """
+    setup = setup_of(**{k: v for k, v in locals().items() if k != "reports_dir"})
+    with stage_run(setup, reports_dir) as ctx:
+        inputs = shortlist.read(ctx.registry(), ctx)
+        outcome = shortlist.decide(inputs.recommended, inputs.decisions, ctx)
+        try:
+            guard.check_unchanged(inputs.issued, outcome.certification, _names(inputs.rows))
+        except Refused as exc:
+            _refuse(exc)
+        shortlist.record(ctx.registry(), ctx, outcome, flow_run_id())
+        written.write_shortlist(ctx, outcome)
+        artifacts.shortlisted(ctx, outcome)
+        c = outcome.counts()
+        get_run_logger().info(
+            "省级择优：%d 个推荐集群中 %d 个列入公示，公示异议成立 %d 个，认定 %d 个；名单见 certified.html",
+            c["recommended"], c["shortlisted"], c["objection_upheld"], c["certified"],
+        )  # fmt: skip
+    return {"stage": "provincial-shortlist", **c}
+
+
+STAGE_FLOWS = {
+    "collect-submissions": collect_submissions,
+    "validate-submissions": validate_submissions,
+    "score-clusters": score_clusters,
+    "prefecture-recommendation": prefecture_recommendation,
+    "provincial-shortlist": provincial_shortlist,
+}
