@@ -116,8 +116,8 @@ def console_text(issue: Issue) -> str:
 def write_feedback_folder(out: Path, subs: Sequence[Submission], results: Sequence[ValidationResult]) -> None:
     """Each file's feedback page, an index.html linking them, and validation_issues.csv."""
     from clustercert import reports
-    from clustercert.reports.stages import write_feedback
     from clustercert.issue import write_issues_csv
+    from clustercert.reports.validation import write_feedback
 
     links = []
     for sub, result in zip(subs, results, strict=True):

@@ -32,7 +32,7 @@ from clustercert.reports.campaign import (
 from clustercert.reports.evaluation import render_evaluation
 from clustercert.reports.index import render_index
 from clustercert.reports.render import prefecture_relpath
-from clustercert.reports.validation import render_feedback, render_validation_summary
+from clustercert.reports.validation import render_validation_summary, submission_facts, write_feedback
 from clustercert.reports.xlsx import write_rows_csv
 from clustercert.rules import CRITERIA_COLUMNS, Evaluation, criteria_rows
 from clustercert.stages.context import CampaignContext
@@ -71,22 +71,6 @@ def _missing(value: Any) -> bool:
 
 
 # --- validate-submissions -----------------------------------------------------------------------
-
-
-def submission_facts(sub: Submission, result: ValidationResult) -> dict[str, Any]:
-    return {
-        "submission_id": sub.submission_id,
-        "file": sub.file,
-        "cluster_name": sub.profile_value("cluster_name"),
-        "county_code": sub.profile_value("county_code"),
-        "county_name": sub.profile_value("county_name"),
-        "campaign_year": sub.profile_value("campaign_year"),
-        "valid": result.valid,
-    }
-
-
-def write_feedback(out: Path, sub: Submission, result: ValidationResult) -> Path:
-    return render_feedback(out, submission=submission_facts(sub, result), issues=result.issues)
 
 
 def outcome_rows(quality: QualityReport) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clustercert.issue import Issue, Severity
 from clustercert.reports.labels import SEVERITY_LABELS, sheet_order, truthy
@@ -26,6 +26,10 @@ from clustercert.reports.render import (
     place,
     write_page,
 )
+
+if TYPE_CHECKING:
+    from clustercert.submission import Submission
+    from clustercert.validation import ValidationResult
 
 WHOLE_FILE = "文件整体"
 
@@ -254,3 +258,19 @@ def render_validation_summary(
         prefectures=_prefecture_table(rows),
         gx=_gx_table(expectation_outcomes),
     )
+
+
+def submission_facts(sub: Submission, result: ValidationResult) -> dict[str, Any]:
+    return {
+        "submission_id": sub.submission_id,
+        "file": sub.file,
+        "cluster_name": sub.profile_value("cluster_name"),
+        "county_code": sub.profile_value("county_code"),
+        "county_name": sub.profile_value("county_name"),
+        "campaign_year": sub.profile_value("campaign_year"),
+        "valid": result.valid,
+    }
+
+
+def write_feedback(out: Path, sub: Submission, result: ValidationResult) -> Path:
+    return render_feedback(out, submission=submission_facts(sub, result), issues=result.issues)
