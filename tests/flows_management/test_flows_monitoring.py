@@ -68,6 +68,13 @@ def test_monitoring_on_time_late_missing_and_the_153_proposal(campaign, inbox, t
         (proposal,) = registry.revocation_proposals(missing)
         assert (proposal.ground, proposal.evidence_key) == ("15.3", "monitoring:2027")
         assert registry.certification(missing).status == "revocation_proposed"
+        late = {cid for cid, s in expected.report_status.items() if s == "late"}
+        late_grounds = {
+            p.certificate_id
+            for p in registry.revocation_proposals()
+            if p.evidence_key == "monitoring_late:2027"
+        }
+        assert late and late_grounds == late  # 未及时报送: a late report is a 15.3 ground (by default)
         recorded = {r.certificate_id: r.status for r in registry.monitoring_reports(2027)}
         assert recorded == expected.report_status
         counts = registry.row_counts()

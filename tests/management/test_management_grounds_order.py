@@ -119,3 +119,15 @@ def test_changes_first_then_monitoring_still_proposes_the_unfiled_change(campaig
     with Registry.open(campaign.url) as registry:
         keys = {(p.ground, p.evidence_key) for p in registry.revocation_proposals(unfiled)}
     assert ("15.4", "change:运营管理机构:2027-09-15") in keys
+
+
+def test_the_policy_may_exempt_late_reports_from_15_3(campaign, inputs):
+    root, monitoring, _, _ = inputs
+    reads = [read_monitoring_workbook(p) for p in sorted((root / "mon").iterdir())]
+    exempt = calendar_policy(**{"A15.late_report_is_ground": False})
+    with Registry.open(campaign.url) as registry:
+        run_monitoring(registry, reads, report_year=2027, as_of=AS_OF, policy=exempt)
+        keys = {p.evidence_key for p in registry.revocation_proposals()}
+    assert "monitoring:2027" in keys  # a missing report still is 未及时报送
+    assert not any(k.startswith("monitoring_late:") for k in keys)
+    assert [c for c, s in monitoring.report_status.items() if s == "late"]  # there were late ones
