@@ -115,7 +115,7 @@ class WorkCalendar:
         return day.weekday() < 5
 
     def day_off(self, day: date) -> str:
-        """Why `day` is not a working day, in Chinese ("春节假期", "休息日（星期六）"); "" for a working day.
+        """Why `day` is not a working day, in Chinese ("春节假期", "星期六，休息日"); "" for a working day.
 
         A statutory holiday (法定节假日) and a weekend rest day (休息日) are both 法定休假日; a make-up
         Saturday (调休上班) is a working day and so neither.
@@ -128,7 +128,7 @@ class WorkCalendar:
         name = _official.holidays.get(day)
         if name is not None:
             return f"{_HOLIDAY_NAMES.get(name, name)}假期"
-        return f"休息日（{_WEEKDAYS[day.weekday()]}）"
+        return f"{_WEEKDAYS[day.weekday()]}，休息日"
 
     def workday_on_or_after(self, day: date) -> date:
         """`day` itself when it is a working day, else the next one."""

@@ -32,7 +32,7 @@ class Deadline:
 
     nominal: date
     due: date
-    day_off: str = ""  # why `nominal` is not a working day ("休息日（星期六）", "春节假期"), when it moved
+    day_off: str = ""  # why `nominal` is not a working day ("星期六，休息日", "春节假期"), when it moved
 
     @property
     def moved(self) -> bool:

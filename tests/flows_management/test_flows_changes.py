@@ -63,7 +63,7 @@ def test_filing_deadlines_month_ends_and_unfiled_changes(campaign, tmp_path):
     assert (moved["due_on"], moved["due_on_nominal"]) == ("2027-06-21", "2027-06-20")
     assert (
         moved["due_note"]
-        == "期限末日2027-06-20为法定休假日（休息日（星期日）），依民法典第二百零三条顺延至2027-06-21"
+        == "期限末日2027-06-20为法定休假日（星期日，休息日），依民法典第二百零三条顺延至2027-06-21"
     )
     assert verdicts[(b, "2027-08-10", "2027-09-11")] == "false"  # due Friday 10 Sep: one day late
     assert verdicts[(c, "2027-01-31", "2027-02-28")] == "true"  # 31 Jan + 1 month = 28 Feb

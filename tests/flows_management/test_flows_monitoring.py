@@ -151,7 +151,7 @@ def test_a_deadline_on_a_saturday_moves_to_monday_and_the_outputs_say_why(campai
     assert {r["certificate_id"]: r["report_status"] for r in rows} == expected.report_status
     assert {(r["deadline"], r["deadline_nominal"]) for r in rows} == {("2029-03-12", "2029-03-10")}
     assert {r["deadline_note"] for r in rows} == {
-        "期限末日2029-03-10为法定休假日（休息日（星期六）），依民法典第二百零三条顺延至2029-03-12"
+        "期限末日2029-03-10为法定休假日（星期六，休息日），依民法典第二百零三条顺延至2029-03-12"
     }
     on_monday = [r for r in rows if r["submitted_on"] == "2029-03-12"]
     assert on_monday and {r["report_status"] for r in on_monday} == {"on_time"}

@@ -103,8 +103,8 @@ def test_day_off_says_why_a_day_is_not_a_working_day():
     assert CAL.day_off(date(2025, 10, 3)) == "国庆节假期"
     assert CAL.day_off(date(2025, 10, 4)) == "国庆节假期"  # a Saturday inside the holiday
     assert CAL.day_off(date(2026, 2, 17)) == "春节假期"
-    assert CAL.day_off(date(2026, 3, 7)) == "休息日（星期六）"
-    assert CAL.day_off(date(2024, 3, 10)) == "休息日（星期日）"
+    assert CAL.day_off(date(2026, 3, 7)) == "星期六，休息日"
+    assert CAL.day_off(date(2024, 3, 10)) == "星期日，休息日"
     assert CAL.day_off(date(2025, 10, 11)) == ""  # a make-up Saturday (调休上班) works
     assert CAL.day_off(date(2026, 3, 9)) == ""
     assert WorkCalendar(extra_holidays=["2031-01-01"]).day_off(date(2031, 1, 1)) == "法定节假日"
