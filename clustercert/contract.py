@@ -106,7 +106,7 @@ INCIDENT_SEVERITIES = ("一般", "较大", "重大", "特别重大")
 CHANGE_TYPES = ("主导产业", "空间范围", "运营管理机构")
 SPOT_CHECK_LEVELS = ("市地", "省")
 SPOT_CHECK_RESULTS = ("通过", "不通过")
-FINDING_CATEGORIES = ("虚假申报", "违法违规")
+FINDING_CATEGORIES = ("虚假申报", "违法违规", "不配合监测")
 REVOCATION_DECISIONS = ("撤销", "不予撤销")
 
 _YN = (YES, NO)

@@ -28,6 +28,9 @@ PACKAGE_LAST_YEAR: int = max(_official.holidays).year
 # a longer run of non-working days means the extra_holidays list is wrong.
 _MAX_CONSECUTIVE_DAYS_OFF = 31
 
+_HOLIDAY_NAMES = {h.value: h.chinese for h in _official.Holiday}  # "Spring Festival" → 春节
+_WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+
 
 class CalendarNotCovered(Exception):
     """A date falls in a year whose official holiday schedule nobody has given us (SPEC §5)."""
@@ -110,6 +113,22 @@ class WorkCalendar:
         if day in _official.holidays:
             return False
         return day.weekday() < 5
+
+    def day_off(self, day: date) -> str:
+        """Why `day` is not a working day, in Chinese ("春节假期", "星期六，休息日"); "" for a working day.
+
+        A statutory holiday (法定节假日) and a weekend rest day (休息日) are both 法定休假日; a make-up
+        Saturday (调休上班) is a working day and so neither.
+        """
+        day = _as_date(day)
+        if self.is_workday(day):
+            return ""
+        if day in self.extra_holidays:
+            return "法定节假日"
+        name = _official.holidays.get(day)
+        if name is not None:
+            return f"{_HOLIDAY_NAMES.get(name, name)}假期"
+        return f"{_WEEKDAYS[day.weekday()]}，休息日"
 
     def workday_on_or_after(self, day: date) -> date:
         """`day` itself when it is a working day, else the next one."""

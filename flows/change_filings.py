@@ -10,7 +10,7 @@ from prefect import flow
 
 from clustercert.management.changes import FILING_COLUMNS
 from clustercert.management.pipeline import filing_files
-from flows.management_artifacts import DEFAULT_OUT, publish_result, resolve_as_of, run_name
+from flows.management_artifacts import DEFAULT_OUT, publish_result, resolve_as_of, run_name, stop_run
 from tasks import management as work
 
 
@@ -21,12 +21,16 @@ def change_filings(
     as_of: date | None = None,
     db_url: str | None = None,
     policy: str = work.POLICY,
+    overrides: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Judge `change_filings` files in `inbox` and the changes monitoring reports declared."""
     as_of = resolve_as_of(as_of)
     futures = [work.read_filings.submit(p) for p in filing_files(Path(inbox) if inbox else None)]
     reads = [f.result() for f in futures]
-    outcome = work.check_changes(reads, as_of, db_url, policy)
+    gap = work.check_changes_calendar(reads, db_url, policy, overrides)
+    if gap:
+        return stop_run(gap)
+    outcome = work.check_changes(reads, as_of, db_url, policy, overrides)
     page = work.write_changes(Path(out), outcome)
     counts = {
         **outcome.counts(),

@@ -24,13 +24,14 @@ def expiry_check(
     archive: str | None = None,
     policy: str = work.POLICY,
     engine: str = "gx",
+    overrides: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Classify every certificate on as_of; review applications (复核) come from `inbox`."""
     as_of = resolve_as_of(as_of)
     futures = [work.read_review.submit(p, archive) for p in review_paths(Path(inbox) if inbox else None)]
     subs = [f.result() for f in futures]
     reviews = work.validate_reviews(subs, engine) if subs else []
-    outcome = work.check_expiry(reviews, as_of, db_url, policy)
+    outcome = work.check_expiry(reviews, as_of, db_url, policy, overrides)
     page = work.write_expiry(Path(out), outcome)
     counts = {
         **outcome.counts(),

@@ -1,4 +1,5 @@
-"""What the dynamic-management flows share: the as-of date, readable run names, their artifacts."""
+"""What the dynamic-management flows share: the as-of date, readable run names, their artifacts, and
+how a run stops before its work when it cannot start (a calendar year nobody has given)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,17 @@ def run_name(prefix: str, *, with_year: bool = False) -> Any:
         return f"{prefix}-as-of-{as_of.isoformat()}"
 
     return name
+
+
+def stop_run(message: str) -> Any:
+    """End the flow run as Failed with `message` (one ERROR line, no traceback): returned by a flow
+    whose check before the work found it cannot run, e.g. `CalendarNotCovered`. Calling the flow then
+    raises `prefect.exceptions.FailedRun` with the message; the CLI prints it and exits 2."""
+    from prefect.logging import get_run_logger
+    from prefect.states import Failed
+
+    get_run_logger().error(message)
+    return Failed(message=message)
 
 
 def publish_result(

@@ -11,7 +11,7 @@ from prefect import flow
 
 from clustercert.management.monitoring import MONITORING_COLUMNS
 from clustercert.management.pipeline import monitoring_files, reminder_markdown
-from flows.management_artifacts import DEFAULT_OUT, publish_result, resolve_as_of, run_name
+from flows.management_artifacts import DEFAULT_OUT, publish_result, resolve_as_of, run_name, stop_run
 from flows.runtime import publish_markdown, publish_table
 from tasks import management as work
 
@@ -25,13 +25,21 @@ def monitoring_report(
     db_url: str | None = None,
     archive: str | None = None,
     policy: str = work.POLICY,
+    overrides: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Compile the prefectures' reports for year R (default: the year before as_of)."""
     as_of = resolve_as_of(as_of)
     year = report_year or as_of.year - 1
+    gap = work.check_monitoring_calendar([], year, db_url, policy, overrides)  # year R's deadline
+    if gap:
+        return stop_run(gap)
     futures = [work.read_monitoring_workbook.submit(p, archive) for p in monitoring_files(Path(inbox))]
     reads = [f.result() for f in futures]
-    outcome = work.compile_monitoring(reads, year, as_of, db_url, policy)
+    if any(r.report is not None and not r.report.changes.empty for r in reads):
+        gap = work.check_monitoring_calendar(reads, year, db_url, policy, overrides)  # declared changes
+        if gap:
+            return stop_run(gap)
+    outcome = work.compile_monitoring(reads, year, as_of, db_url, policy, overrides)
     page = work.write_monitoring(Path(out), outcome)
     counts = {
         **outcome.counts(),
@@ -62,11 +70,15 @@ def monitoring_reminder(
     inbox: str | None = None,
     db_url: str | None = None,
     policy: str = work.POLICY,
+    overrides: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A week before 10 March: the prefectures that have not reported year R yet."""
     as_of = resolve_as_of(as_of)
     year = report_year or as_of.year - 1
-    rows = work.unreported_prefectures(year, as_of, db_url, Path(inbox) if inbox else None, policy)
+    gap = work.check_monitoring_calendar([], year, db_url, policy, overrides)
+    if gap:
+        return stop_run(gap)
+    rows = work.unreported_prefectures(year, as_of, db_url, Path(inbox) if inbox else None, policy, overrides)
     publish_markdown(
         f"monitoring-reminder-{year}", reminder_markdown(rows, year, as_of), description=f"{year}年度报送提醒"
     )

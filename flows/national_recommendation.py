@@ -20,9 +20,10 @@ def national_recommendation(
     as_of: date | None = None,
     db_url: str | None = None,
     policy: str = NATIONAL_POLICY,
+    overrides: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     as_of = resolve_as_of(as_of)
-    outcome = work.evaluate_national(as_of, db_url, policy)
+    outcome = work.evaluate_national(as_of, db_url, policy, overrides)
     page = work.write_national(Path(out), outcome)
     counts = outcome.counts()
     publish_result(

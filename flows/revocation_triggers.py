@@ -20,7 +20,7 @@ from clustercert.management.pipeline import (
     proposals_markdown,
 )
 from clustercert.management.pipeline.state import PROPOSAL_ROW_COLUMNS
-from flows.management_artifacts import DEFAULT_OUT, publish_result, resolve_as_of, run_name
+from flows.management_artifacts import DEFAULT_OUT, publish_result, resolve_as_of, run_name, stop_run
 from tasks import management as work
 
 OPERATOR = "operator (Prefect UI)"
@@ -69,12 +69,16 @@ def revocation_triggers(
     policy: str = work.POLICY,
     pause_timeout_seconds: int = 7 * 24 * 3600,
     pause_poll_seconds: int = 10,
+    overrides: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Propose revocations on all five grounds (`findings` files in `inbox`), then apply decisions
-    from the `decisions` file, or ask the operator when `interactive`."""
+    """Propose revocations on all five grounds, from the registry's facts and the `findings` files in
+    `inbox`, then apply decisions from the `decisions` file, or ask the operator when `interactive`."""
     as_of = resolve_as_of(as_of)
+    gap = work.check_revocation_calendar(db_url, policy, overrides)
+    if gap:
+        return stop_run(gap)
     futures = [work.read_findings.submit(p) for p in findings_files(Path(inbox) if inbox else None)]
-    outcome = work.propose_revocations([f.result() for f in futures], as_of, db_url, policy)
+    outcome = work.propose_revocations([f.result() for f in futures], as_of, db_url, policy, overrides)
     frame, issues, source, actor = None, [], "revocation_decisions", "clustercert"
     if decisions:
         frame, issues, source = decisions_frame([work.read_decisions(Path(decisions))])

@@ -1,7 +1,7 @@
 """Dynamic management's units of work (Art. 11–15): one task per input file, one per stage.
 
 Each task calls one function of `clustercert.management.pipeline`; the registry is opened once per
-database URL and process (opening migrates it).
+database URL and process (opening migrates it). `overrides` are a run's policy overrides (`--set`).
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ import pandas as pd
 
 from clustercert.intake import Archive
 from clustercert.management import pipeline
-from clustercert.policy import load_policy
+from clustercert.policy import Policy, load_policy
 from clustercert.registry import Registry
 from clustercert.submission import Submission
 from flows.runtime import flow_run_id, unit_task
 
 POLICY = "hlj-2023"
+Overrides = dict[str, Any] | None
 
 
 @cache
@@ -32,22 +33,44 @@ def archive(root: str | Path | None) -> Archive | None:
     return Archive(Path(root)) if root else None
 
 
+def policy_of(name: str, overrides: Overrides = None) -> Policy:
+    return load_policy(name, overrides=overrides or None)
+
+
 # -- Art. 13 ------------------------------------------------------------------------------------
 @unit_task(task_run_name="read-monitoring-{path.name}")
 def read_monitoring_workbook(path: Path, archive_root: str | None) -> pipeline.WorkbookRead:
     return pipeline.read_monitoring_workbook(path, archive(archive_root))
 
 
+@unit_task(task_run_name="check-calendar-monitoring-{report_year}")
+def check_monitoring_calendar(
+    reads: list[pipeline.WorkbookRead],
+    report_year: int,
+    db_url: str | None,
+    policy: str,
+    overrides: Overrides,
+) -> str | None:
+    return pipeline.monitoring_calendar_gap(
+        registry(db_url), reads, report_year=report_year, policy=policy_of(policy, overrides)
+    )
+
+
 @unit_task(task_run_name="compile-monitoring-{report_year}")
 def compile_monitoring(
-    reads: list[pipeline.WorkbookRead], report_year: int, as_of: date, db_url: str | None, policy: str
+    reads: list[pipeline.WorkbookRead],
+    report_year: int,
+    as_of: date,
+    db_url: str | None,
+    policy: str,
+    overrides: Overrides = None,
 ) -> pipeline.MonitoringOutcome:
     return pipeline.run_monitoring(
         registry(db_url),
         reads,
         report_year=report_year,
         as_of=as_of,
-        policy=load_policy(policy),
+        policy=policy_of(policy, overrides),
         flow_run_id=flow_run_id(),
     )
 
@@ -59,10 +82,19 @@ def write_monitoring(out: Path, outcome: pipeline.MonitoringOutcome) -> Path:
 
 @unit_task(task_run_name="find-unreported-prefectures-{report_year}")
 def unreported_prefectures(
-    report_year: int, as_of: date, db_url: str | None, inbox: Path | None, policy: str
+    report_year: int,
+    as_of: date,
+    db_url: str | None,
+    inbox: Path | None,
+    policy: str,
+    overrides: Overrides = None,
 ) -> list[dict[str, Any]]:
     return pipeline.monitoring_reminder(
-        registry(db_url), report_year=report_year, as_of=as_of, policy=load_policy(policy), inbox=inbox
+        registry(db_url),
+        report_year=report_year,
+        as_of=as_of,
+        policy=policy_of(policy, overrides),
+        inbox=inbox,
     )
 
 
@@ -79,10 +111,10 @@ def validate_reviews(subs: list[Submission], engine: str) -> list[tuple[Any, Any
 
 @unit_task(task_run_name="check-expiry-{as_of}")
 def check_expiry(
-    reviews: list[tuple[Any, Any]], as_of: date, db_url: str | None, policy: str
+    reviews: list[tuple[Any, Any]], as_of: date, db_url: str | None, policy: str, overrides: Overrides = None
 ) -> pipeline.ExpiryOutcome:
     return pipeline.run_expiry(
-        registry(db_url), reviews, as_of=as_of, policy=load_policy(policy), flow_run_id=flow_run_id()
+        registry(db_url), reviews, as_of=as_of, policy=policy_of(policy, overrides), flow_run_id=flow_run_id()
     )
 
 
@@ -97,12 +129,23 @@ def read_filings(path: Path) -> pipeline.FilingsRead:
     return pipeline.read_filings(path)
 
 
+@unit_task(task_run_name="check-calendar-changes")
+def check_changes_calendar(
+    reads: list[pipeline.FilingsRead], db_url: str | None, policy: str, overrides: Overrides
+) -> str | None:
+    return pipeline.changes_calendar_gap(registry(db_url), reads, policy=policy_of(policy, overrides))
+
+
 @unit_task(task_run_name="check-change-filings-{as_of}")
 def check_changes(
-    reads: list[pipeline.FilingsRead], as_of: date, db_url: str | None, policy: str
+    reads: list[pipeline.FilingsRead],
+    as_of: date,
+    db_url: str | None,
+    policy: str,
+    overrides: Overrides = None,
 ) -> pipeline.ChangesOutcome:
     return pipeline.run_changes(
-        registry(db_url), reads, as_of=as_of, policy=load_policy(policy), flow_run_id=flow_run_id()
+        registry(db_url), reads, as_of=as_of, policy=policy_of(policy, overrides), flow_run_id=flow_run_id()
     )
 
 
@@ -122,12 +165,25 @@ def read_decisions(path: Path) -> pipeline.TableRead:
     return pipeline.read_decisions(path)
 
 
+@unit_task(task_run_name="check-calendar-revocations")
+def check_revocation_calendar(db_url: str | None, policy: str, overrides: Overrides) -> str | None:
+    return pipeline.revocation_calendar_gap(registry(db_url), policy=policy_of(policy, overrides))
+
+
 @unit_task(task_run_name="propose-revocations-{as_of}")
 def propose_revocations(
-    findings: list[pipeline.TableRead], as_of: date, db_url: str | None, policy: str
+    findings: list[pipeline.TableRead],
+    as_of: date,
+    db_url: str | None,
+    policy: str,
+    overrides: Overrides = None,
 ) -> pipeline.RevocationOutcome:
     return pipeline.propose(
-        registry(db_url), findings, as_of=as_of, policy=load_policy(policy), flow_run_id=flow_run_id()
+        registry(db_url),
+        findings,
+        as_of=as_of,
+        policy=policy_of(policy, overrides),
+        flow_run_id=flow_run_id(),
     )
 
 
@@ -156,9 +212,11 @@ def write_revocations(out: Path, outcome: pipeline.RevocationOutcome) -> Path:
 
 # -- Art. 14 ------------------------------------------------------------------------------------
 @unit_task(task_run_name="evaluate-national-{as_of}")
-def evaluate_national(as_of: date, db_url: str | None, policy: str) -> pipeline.NationalOutcome:
+def evaluate_national(
+    as_of: date, db_url: str | None, policy: str, overrides: Overrides = None
+) -> pipeline.NationalOutcome:
     return pipeline.run_national(
-        registry(db_url), as_of=as_of, policy_national=load_policy(policy), flow_run_id=flow_run_id()
+        registry(db_url), as_of=as_of, policy_national=policy_of(policy, overrides), flow_run_id=flow_run_id()
     )
 
 

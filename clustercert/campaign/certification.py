@@ -9,7 +9,8 @@ become final once the campaign's `certified.csv` has been published and recorded
 Dates: `certified_on` defaults to the first working day after the public notice ends (SPEC §5);
 `valid_until = certified_on + N years − 1 day`. A certificate dated 29 February has no anniversary
 in a common year; its N-year anniversary is then 1 March, so validity ends on 28 February — the
-month-end rule of 民法典 第二百零三条 for a period whose closing month has no corresponding day.
+month-end rule of 民法典 第二百零二条 for a period whose closing month has no corresponding day
+("没有对应日的，月末日为期间的最后一日").
 """
 
 from __future__ import annotations

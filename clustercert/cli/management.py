@@ -2,12 +2,14 @@
 
 Each command runs its Prefect flow locally, prints a short summary and waits until the Prefect API
 has recorded every task run. Exit code 1 when an input file had errors (the run still completes and
-writes its outputs), 2 for a usage error.
+writes its outputs), 2 for a usage error or a run that could not start (e.g. a deadline in a year
+whose official holidays are not known yet: the message says what to add to the policy file).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,32 @@ def _inbox(parser: argparse.ArgumentParser, help_text: str, *, required: bool = 
     parser.add_argument("--inbox", metavar="DIR", required=required, help=help_text)
 
 
+def _set(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="ID=VALUE",
+        help="override a policy parameter, e.g. --set deadlines.holiday_extension=false or "
+        "--set 'calendar.extra_holidays=[\"2027-01-01\"]'",
+    )
+
+
+def _overrides(args: argparse.Namespace, policy: str | None = None) -> dict[str, Any] | None:
+    """The `--set` overrides, checked against the policy (default hlj-2023) before any flow starts."""
+    from clustercert.cli.campaign import parse_overrides
+    from clustercert.policy import PolicyError, load_policy
+    from clustercert.policy.loader import DEFAULT_POLICY
+
+    policy = policy or DEFAULT_POLICY
+    overrides = parse_overrides(args.set) or None
+    try:
+        load_policy(policy, overrides=overrides)
+    except PolicyError as exc:
+        raise UsageError(f"--set: {exc}") from None
+    return overrides
+
+
 def _folder(path: str | None, what: str) -> str | None:
     if path is not None and not Path(path).is_dir():
         raise UsageError(f"{what}: no such folder: {path}")
@@ -46,6 +74,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _out(monitor)
     add_as_of(monitor)
     add_db(monitor)
+    _set(monitor)
     monitor.set_defaults(handler=run_monitor)
 
     expiry = subparsers.add_parser("expiry", help="有效期与复核 (Art. 11): notices, reviews, expiries")
@@ -55,6 +84,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _out(expiry)
     add_as_of(expiry)
     add_db(expiry)
+    _set(expiry)
     expiry.set_defaults(handler=run_expiry)
 
     changes = subparsers.add_parser("changes", help="重大变动备案 (Art. 12): one-month filing rule")
@@ -62,6 +92,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _out(changes)
     add_as_of(changes)
     add_db(changes)
+    _set(changes)
     changes.set_defaults(handler=run_changes)
 
     revocations = subparsers.add_parser(
@@ -75,6 +106,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _out(revocations)
     add_as_of(revocations)
     add_db(revocations)
+    _set(revocations)
     revocations.set_defaults(handler=run_revocations)
 
     national = subparsers.add_parser(
@@ -83,15 +115,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _out(national)
     add_as_of(national)
     add_db(national)
+    _set(national)
     national.set_defaults(handler=run_national)
 
 
 def _run(
     flow: Callable[..., Mapping[str, Any]], lines: Callable[[Mapping[str, Any]], list[str]], **kw: Any
 ) -> int:
+    from prefect.exceptions import FailedRun
+
     from flows.runtime import wait_until_recorded
 
-    result = flow(**kw)
+    try:
+        result = flow(**kw)
+    except FailedRun as stopped:  # the flow found it cannot run (flows.management_artifacts.stop_run)
+        wait_until_recorded()
+        print(f"未执行 not run: {stopped}", file=sys.stderr)
+        return 2
     for line in lines(result):
         print(line)
     print(f"报告 report: {result['report']}")
@@ -113,7 +153,7 @@ def run_monitor(args: argparse.Namespace) -> int:
             f"{r['report_year']}年度集群发展情况 monitoring {r['report_year']} as of {r['as_of']}: "
             f"按时 on time {r['on_time']} · 逾期 late {r['late']} · 未报送 missing {r['missing']} · "
             f"待报 pending {r['pending']}",
-            f"新增撤销建议 new revocation proposals (15.3): {r['revocation_proposals_new']} · "
+            f"新增撤销建议 new revocation proposals (15.3–15.5): {r['revocation_proposals_new']} · "
             f"输入错误 input errors: {r['input_errors']}",
         ],
         inbox=args.inbox,
@@ -122,6 +162,7 @@ def run_monitor(args: argparse.Namespace) -> int:
         report_year=args.year,
         db_url=args.db,
         archive=_archive(args),
+        overrides=_overrides(args),
     )
 
 
@@ -143,6 +184,7 @@ def run_expiry(args: argparse.Namespace) -> int:
         db_url=args.db,
         archive=_archive(args),
         engine=args.engine,
+        overrides=_overrides(args),
     )
 
 
@@ -162,6 +204,7 @@ def run_changes(args: argparse.Namespace) -> int:
         out=args.out,
         as_of=args.as_of,
         db_url=args.db,
+        overrides=_overrides(args),
     )
 
 
@@ -187,10 +230,12 @@ def run_revocations(args: argparse.Namespace) -> int:
         decisions=args.decisions,
         interactive=args.interactive,
         db_url=args.db,
+        overrides=_overrides(args),
     )
 
 
 def run_national(args: argparse.Namespace) -> int:
+    from clustercert.management.pipeline.national_stage import NATIONAL_POLICY
     from flows.national_recommendation import national_recommendation
 
     return _run(
@@ -202,4 +247,5 @@ def run_national(args: argparse.Namespace) -> int:
         out=args.out,
         as_of=args.as_of,
         db_url=args.db,
+        overrides=_overrides(args, NATIONAL_POLICY),
     )

@@ -7,12 +7,20 @@ them). Nothing here imports Prefect or touches the registry: `flows/` wire these
 """
 
 from clustercert.management.calendar_months import add_calendar_months, add_years, shanghai_date
-from clustercert.management.changes import FilingCheck, check_filings, filed_on_time, filing_due
+from clustercert.management.changes import (
+    FilingCheck,
+    check_filings,
+    filed_on_time,
+    filing_deadline,
+    filing_due,
+)
+from clustercert.management.deadlines import Deadline, DeadlineRule
 from clustercert.management.expiry import (
     ReviewOutcome,
     classify_expiry,
     expiry_notices,
     expiry_status,
+    renewed_valid_until,
     review_outcome,
     review_plan_completion,
 )
@@ -20,6 +28,7 @@ from clustercert.management.monitoring import (
     MonitoringResult,
     ReportStatus,
     compile_monitoring,
+    report_deadline,
     single_year_check,
 )
 from clustercert.management.monitoring_report import MonitoringReport, check_monitoring_report
@@ -27,6 +36,7 @@ from clustercert.management.national import recommend_national
 from clustercert.management.parameters import ManagementParameters
 from clustercert.management.plan import PlanCompletion, plan_completion
 from clustercert.management.revocation import (
+    FINDING_GROUNDS,
     RevocationDecisions,
     apply_revocation_decisions,
     propose_revocations,
@@ -34,6 +44,9 @@ from clustercert.management.revocation import (
 )
 
 __all__ = [
+    "FINDING_GROUNDS",
+    "Deadline",
+    "DeadlineRule",
     "FilingCheck",
     "ManagementParameters",
     "MonitoringReport",
@@ -52,10 +65,13 @@ __all__ = [
     "expiry_notices",
     "expiry_status",
     "filed_on_time",
+    "filing_deadline",
     "filing_due",
     "plan_completion",
     "propose_revocations",
     "recommend_national",
+    "renewed_valid_until",
+    "report_deadline",
     "review_outcome",
     "review_plan_completion",
     "shanghai_date",

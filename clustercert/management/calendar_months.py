@@ -4,7 +4,8 @@ Art. 12 counts "1个月内" and Art. 11 "三年" in calendar units, not in days.
 the target month does not have lands on that month's last day (31 Jan + 1 month = 28 Feb, or 29 Feb in
 a leap year; 31 Mar + 1 month = 30 Apr), which is also how 民法典 第二百零二条 counts a period that has
 no corresponding day ("没有对应日的，月末日为期间的最后一日"). Years are twelve months, so 29 Feb + 3
-years = 28 Feb by the same rule.
+years = 28 Feb by the same rule. (A last day that falls on a 法定休假日 then moves to the next working
+day, 民法典 第二百零三条: that is `deadlines`, which needs the official calendar.)
 
 All dates here are calendar dates in Asia/Shanghai (SPEC §2): a timestamp with a time zone is first
 converted there, so 2027-03-10 23:30 Beijing time is 10 March even though it is 15:30 UTC.

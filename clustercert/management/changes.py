@@ -1,8 +1,10 @@
 """Art. 12 — filing of major changes (主导产业、空间范围、运营管理机构) within one month.
 
 A filing is on time when filed_on ≤ changed_on + 1 calendar month (policy `A12.filing_window_months`;
-"1个月内" includes the last day, SPEC §4.1), months clamped at month end (see `calendar_months`).
-A filing ahead of the change is on time. Two things become Art. 15(四) input: a late filing, and a
+"1个月内" includes the last day, SPEC §4.1), months clamped at month end (see `calendar_months`);
+a last day that is a 法定休假日 moves to the next working day (民法典 第二百零三条, policy
+`deadlines.holiday_extension`; see `deadlines`): `due_on` is the day in force, `due_on_nominal` the
+calendar day and `due_note` says why it moved. A filing ahead of the change is on time. Two things become Art. 15(四) input: a late filing, and a
 change a monitoring report declares with no filing of the same certificate, change type and date —
 the latter only once its filing deadline has passed (before that it is `pending`, on_time empty).
 
@@ -21,9 +23,17 @@ import pandas as pd
 from clustercert import contract
 from clustercert.issue import Issue, Severity
 from clustercert.management.calendar_months import add_calendar_months, shanghai_date
+from clustercert.management.deadlines import AS_IS, Deadline, DeadlineRule
 from clustercert.management.tables import output_frame, records, source_row, text
 
-__all__ = ["add_calendar_months", "check_filings", "filed_on_time", "filing_due", "FilingCheck"]
+__all__ = [
+    "add_calendar_months",
+    "check_filings",
+    "filed_on_time",
+    "filing_deadline",
+    "filing_due",
+    "FilingCheck",
+]
 
 ARTICLE = "12"
 REVOCATION_GROUND = "15.4"
@@ -42,6 +52,8 @@ FILING_COLUMNS = [
     "on_time",
     "article",
     "due_on",
+    "due_on_nominal",
+    "due_note",
     "new_value",
     "source",
     "file",
@@ -53,12 +65,27 @@ UPDATE_COLUMNS = ["certificate_id", "field", "new_value", "change_type", "change
 
 
 def filing_due(changed_on: date, filing_window_months: int) -> date:
-    """Last day a change may be filed: changed_on + the window in calendar months."""
+    """Last day a change may be filed, on the calendar as is: changed_on + the window in months."""
     return add_calendar_months(changed_on, filing_window_months)
 
 
-def filed_on_time(changed_on: date, filed_on: date, filing_window_months: int) -> bool:
-    return filed_on <= filing_due(changed_on, filing_window_months)
+def filing_deadline(changed_on: date, filing_window_months: int, rule: DeadlineRule = AS_IS) -> Deadline:
+    """The filing deadline of a change: `filing_due`, moved past a day off by `rule` (第二百零三条)."""
+    return rule.last_day(filing_due(changed_on, filing_window_months))
+
+
+def filed_on_time(
+    changed_on: date, filed_on: date, filing_window_months: int, rule: DeadlineRule = AS_IS
+) -> bool:
+    return filed_on <= filing_deadline(changed_on, filing_window_months, rule).due
+
+
+def _due_columns(deadline: Deadline) -> dict[str, Any]:
+    return {"due_on": deadline.due, "due_on_nominal": deadline.nominal, "due_note": deadline.note()}
+
+
+def _moved(deadline: Deadline) -> str:
+    return f"；{deadline.note()}" if deadline.moved else ""
 
 
 @dataclass
@@ -89,13 +116,16 @@ def check_filings(
     filing_window_months: int,
     as_of: date | None = None,
     filings_file: str = "change_filings",
+    deadline_rule: DeadlineRule = AS_IS,
 ) -> FilingCheck:
     """Judge each filing (certificate_id, change_type, changed_on, filed_on, new_value, _row) and find
     the monitoring-declared changes (`MonitoringResult.changes`) that nobody filed.
 
     `as_of` None judges every unfiled change as overdue (the monitoring run happens after the 10 March
-    deadline, by which every change of year R is past its filing deadline).
+    deadline, by which every change of year R is past its filing deadline). `deadline_rule` applies
+    第二百零三条 (`DeadlineRule.from_policy`; the default counts on the calendar as is).
     """
+    window = f"变动后{filing_window_months}个月内"
     known = {text(c) for c in certificates["certificate_id"]} if len(certificates) else set()
     sheet = contract.CHANGE_FILINGS
     issues, rows, updates = [], [], []
@@ -119,9 +149,14 @@ def check_filings(
             )
             continue
         filed.add((cid, change_type, changed_on))
-        due = filing_due(changed_on, filing_window_months)
+        deadline = filing_deadline(changed_on, filing_window_months, deadline_rule)
+        due = deadline.due
         on_time = filed_on <= due
-        note = "" if on_time else f"备案日期{filed_on.isoformat()}晚于期限{due.isoformat()}（变动后1个月内）"
+        note = (
+            deadline.note()
+            if on_time
+            else f"备案日期{filed_on.isoformat()}晚于期限{due.isoformat()}（{window}{_moved(deadline)}）"
+        )
         rows.append(
             {
                 "certificate_id": cid,
@@ -130,7 +165,7 @@ def check_filings(
                 "filed_on": filed_on,
                 "on_time": on_time,
                 "article": ARTICLE if on_time else REVOCATION_GROUND,
-                "due_on": due,
+                **_due_columns(deadline),
                 "new_value": text(rec.get("new_value")),
                 "source": SOURCE_FILING,
                 "file": filings_file,
@@ -158,12 +193,13 @@ def check_filings(
             continue
         filed.add(key)  # the same change in two reports is one change
         cid, change_type, changed_on = key
-        due = filing_due(changed_on, filing_window_months)
+        deadline = filing_deadline(changed_on, filing_window_months, deadline_rule)
+        due = deadline.due
         overdue = as_of is None or as_of > due
         note = (
-            f"年度发展情况申报了该变动，但至{due.isoformat()}（变动后1个月内）未备案"
+            f"年度发展情况申报了该变动，但至{due.isoformat()}（{window}{_moved(deadline)}）未备案"
             if overdue
-            else f"年度发展情况申报了该变动，备案期限{due.isoformat()}尚未届满"
+            else f"年度发展情况申报了该变动，备案期限{due.isoformat()}（{window}{_moved(deadline)}）尚未届满"
         )
         rows.append(
             {
@@ -173,7 +209,7 @@ def check_filings(
                 "filed_on": None,
                 "on_time": False if overdue else None,
                 "article": REVOCATION_GROUND if overdue else ARTICLE,
-                "due_on": due,
+                **_due_columns(deadline),
                 "new_value": text(rec.get("new_value")),
                 "source": SOURCE_MONITORING,
                 "file": text(rec.get("file")),

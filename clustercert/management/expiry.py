@@ -14,9 +14,13 @@ of the window, so that the review of an earlier cycle is never taken for this on
 changes the certificate itself (renewed → new valid_until; failed → Art. 15(一)), so the `reviews`
 given here are the pending ones.
 
-A passed review extends validity by three years from the OLD expiry (valid_until + 3 years, leap-day
-safe: 2028-02-29 → 2031-02-28); the completion of the original three-year plan targets is reported
-with the outcome ("考核集群三年发展规划目标完成情况") but decides nothing: the regulation sets no bar.
+A passed review extends validity by three years from the OLD expiry ("有效期延长三年"): the new term
+starts the day after the old expiry and ends three years later less one day, by the same anniversary
+rule as certification (`campaign.certification.valid_until`): old expiry 2029-02-28 → new term from
+2029-03-01 to 2032-02-29; 2028-02-29 → from 2028-03-01 to 2031-02-28. (Adding three years to the old
+expiry instead would end the 2029-02-28 term on 2032-02-28, a day short.) The completion of the
+original three-year plan targets is reported with the outcome ("考核集群三年发展规划目标完成情况") but
+decides nothing: the regulation sets no bar.
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ from typing import Any
 
 import pandas as pd
 
-from clustercert.management.calendar_months import add_years, shanghai_date
+from clustercert.campaign.certification import valid_until as term_end
+from clustercert.management.calendar_months import shanghai_date
 from clustercert.management.plan import PlanCompletion, actuals_from_annual, plan_completion
 from clustercert.management.tables import active_certificates, output_frame, records, text
 
@@ -211,6 +216,11 @@ class ReviewOutcome:
     explanation: str  # Chinese
 
 
+def renewed_valid_until(old_valid_until: date, renewal_years: int) -> date:
+    """Last day of the renewed term: it starts the day after the old expiry and runs `renewal_years`."""
+    return term_end(old_valid_until + timedelta(days=1), renewal_years)
+
+
 def review_plan_completion(original_targets: pd.DataFrame, fresh_annual: pd.DataFrame) -> PlanCompletion:
     """Original plan targets (发展规划 of the certified submission) against the review's 经营指标."""
     return plan_completion(original_targets, actuals_from_annual(fresh_annual))
@@ -239,10 +249,10 @@ def review_outcome(
     if plan_completion is not None and plan_completion.total:
         plan_text += f"（{plan_completion.met}/{plan_completion.total}项）"
     if passed:
-        new_until = add_years(old_until, renewal_years)
+        new_until = renewed_valid_until(old_until, renewal_years)
         explanation = (
-            f"复核通过，有效期自原到期日{old_until.isoformat()}延长{renewal_years}年至{new_until.isoformat()}"
-            f"（第十一条）；{plan_text}。"
+            f"复核通过，有效期延长{renewal_years}年：原有效期至{old_until.isoformat()}，新有效期自"
+            f"{(old_until + timedelta(days=1)).isoformat()}至{new_until.isoformat()}（第十一条）；{plan_text}。"
         )
     else:
         new_until = None

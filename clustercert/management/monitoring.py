@@ -2,7 +2,10 @@
 
 A prefecture's report is on time when submitted_on ≤ the deadline (policy `A13.monitoring_deadline`,
 "03-10": 10 March R+1, an Asia/Shanghai calendar date; SPEC §3.3 reads 第十三条 "3月10日前" as
-including the 10th). Per certified cluster, `monitoring.csv` says:
+including the 10th). When that day is a 法定休假日 the deadline moves to the next working day (民法典
+第二百零三条, policy `deadlines.holiday_extension`; see `deadlines`): `deadline` is the day in force,
+`deadline_nominal` the calendar day and `deadline_note` says why it moved. Per certified cluster,
+`monitoring.csv` says:
 
 * `report_status`: on_time / late by the first accepted report of its prefecture that lists it in
   集群发展情况; when none does, `missing` once as_of is past the deadline — and `pending` on or
@@ -30,6 +33,7 @@ import pandas as pd
 from clustercert import contract
 from clustercert.issue import Issue
 from clustercert.management.calendar_months import month_day_deadline, shanghai_date
+from clustercert.management.deadlines import AS_IS, Deadline, DeadlineRule
 from clustercert.management.monitoring_report import MonitoringReport, check_header, check_rows, prefecture_of
 from clustercert.management.plan import plan_completion
 from clustercert.management.tables import (
@@ -62,6 +66,8 @@ MONITORING_COLUMNS = [
     "article",
     "report_year",
     "deadline",
+    "deadline_nominal",
+    "deadline_note",
     "submitted_on",
     "file",
     "note",
@@ -78,6 +84,12 @@ PLAN_DETAIL_COLUMNS = [
     "met",
     "lower_is_better",
 ]
+
+
+def report_deadline(report_year: int, month_day: str, rule: DeadlineRule = AS_IS) -> Deadline:
+    """The Art. 13 deadline of report year R: `month_day` ("03-10") of R+1, moved past a day off."""
+    return rule.last_day(month_day_deadline(report_year + 1, month_day))
+
 
 # (values of year R by indicator key, R) → ids of the Art. 5 criteria those values fail.
 SingleYearCheck = Callable[[dict[str, Any], int], list[str]]
@@ -97,12 +109,13 @@ def single_year_check(policy: Any) -> SingleYearCheck:
 @dataclass
 class MonitoringResult:
     report_year: int
-    deadline: date
+    deadline: date  # the last day in force (after 第二百零三条 when it applies)
     rows: pd.DataFrame  # monitoring.csv
     issues: list[Issue]
     changes: pd.DataFrame  # declared major changes, for `changes.check_filings`
     incidents: pd.DataFrame  # declared incidents, for `revocation.propose_revocations` (15.5)
     plan_details: pd.DataFrame  # one row per plan target of year R
+    last_day: Deadline | None = None  # the deadline as counted and as in force
 
     @property
     def missing(self) -> pd.DataFrame:
@@ -151,13 +164,16 @@ def compile_monitoring(
     monitoring_deadline: str,
     plan_targets: pd.DataFrame | None = None,
     check_year: SingleYearCheck | None = None,
+    deadline_rule: DeadlineRule = AS_IS,
 ) -> MonitoringResult:
     """Compile year R's reports against the certificates (certificate_id, prefecture_code, …).
 
     `plan_targets` holds the certified submissions' targets (certificate_id, indicator, target_year,
-    target_value); `check_year` is `single_year_check(policy)` (None skips the threshold check).
+    target_value); `check_year` is `single_year_check(policy)` (None skips the threshold check);
+    `deadline_rule` applies 第二百零三条 (`DeadlineRule.from_policy`; the default counts as is).
     """
-    deadline = month_day_deadline(report_year + 1, monitoring_deadline)
+    last_day = report_deadline(report_year, monitoring_deadline, deadline_rule)
+    deadline = last_day.due
     owners = prefecture_of(certificates)
     issues: list[Issue] = []
     accepted: list[_Accepted] = []
@@ -172,7 +188,7 @@ def compile_monitoring(
     rows, details = [], []
     for cert in records(expected_certificates(certificates, report_year)):
         row, cert_details = _cluster_row(
-            cert, report_year, as_of, deadline, accepted, plan_targets, check_year
+            cert, report_year, as_of, last_day, accepted, plan_targets, check_year
         )
         rows.append(row)
         details += cert_details
@@ -186,6 +202,7 @@ def compile_monitoring(
         changes=_passed_on(accepted, "changes", CHANGE_COLUMNS, ("changed_on",)),
         incidents=_passed_on(accepted, "incidents", INCIDENT_COLUMNS, ("occurred_on",)),
         plan_details=output_frame(details, PLAN_DETAIL_COLUMNS),
+        last_day=last_day,
     )
 
 
@@ -193,19 +210,23 @@ def _cluster_row(
     cert: dict[str, Any],
     report_year: int,
     as_of: date,
-    deadline: date,
+    last_day: Deadline,
     accepted: list[_Accepted],
     plan_targets: pd.DataFrame | None,
     check_year: SingleYearCheck | None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The monitoring.csv row of one expected certificate, and its plan-target details."""
     cid, code = text(cert["certificate_id"]), text(cert["prefecture_code"])
+    deadline = last_day.due
+    moved = f"（{last_day.note()}）" if last_day.moved else ""
     base = {
         "certificate_id": cid,
         "prefecture_code": code,
         "article": ARTICLE,
         "report_year": report_year,
         "deadline": deadline,
+        "deadline_nominal": last_day.nominal,
+        "deadline_note": last_day.note(),
         "below_threshold": "",
         "plan_completion_pct": None,
     }
@@ -220,7 +241,7 @@ def _cluster_row(
         else:
             note = f"{name}未报送{report_year}年度集群发展情况"
         if status == ReportStatus.PENDING:
-            note += f"；报送期限{deadline.isoformat()}尚未届满"
+            note += f"；报送期限{deadline.isoformat()}{moved}尚未届满"
         return {**base, "report_status": status.value, "note": note}, []
 
     first, latest = listing[0], listing[-1]
@@ -242,7 +263,7 @@ def _cluster_row(
     note = (
         ""
         if status == ReportStatus.ON_TIME
-        else f"报送日期{first.submitted_on.isoformat()}晚于期限{deadline.isoformat()}"
+        else f"报送日期{first.submitted_on.isoformat()}晚于期限{deadline.isoformat()}{moved}"
     )
     row = {
         **base,

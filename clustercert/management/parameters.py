@@ -21,6 +21,8 @@ EXPIRY_NOTICE_DAYS = "A11.expiry_notice_days"
 REVIEW_WINDOW_DAYS = "A11.review_window_days"
 FILING_WINDOW_MONTHS = "A12.filing_window_months"
 MONITORING_DEADLINE = "A13.monitoring_deadline"
+HOLIDAY_EXTENSION = "deadlines.holiday_extension"
+LATE_REPORT_IS_GROUND = "A15.late_report_is_ground"
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class ManagementParameters:
     review_window_days: int  # Art. 11: days after expiry in which a review application is accepted
     filing_window_months: int  # Art. 12: "变动发生后1个月内"
     monitoring_deadline: str  # Art. 13: "MM-DD" of year R+1, e.g. "03-10"
+    holiday_extension: bool  # 民法典 第二百零三条: a last day off moves to the next working day
+    late_report_is_ground: bool  # Art. 15(三) "未及时报送": a late report is a revocation ground
 
     @classmethod
     def from_policy(cls, policy: PolicyValues) -> ManagementParameters:
@@ -43,4 +47,6 @@ class ManagementParameters:
             review_window_days=int(policy.value(REVIEW_WINDOW_DAYS)),
             filing_window_months=int(policy.value(FILING_WINDOW_MONTHS)),
             monitoring_deadline=str(policy.value(MONITORING_DEADLINE)),
+            holiday_extension=bool(policy.value(HOLIDAY_EXTENSION)),
+            late_report_is_ground=bool(policy.value(LATE_REPORT_IS_GROUND)),
         )

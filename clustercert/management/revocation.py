@@ -4,9 +4,10 @@ The five grounds of 第十五条 and what raises each:
 
     15.1  expiry.csv status expired_no_review, or a failed review (`expiry.ReviewOutcome`)
     15.2  a finding (查实 虚假申报 / 违法违规) from the province
-    15.3  monitoring.csv status missing; a recorded refusal of monitoring (optional input); late
-          reports only when the operator asks (`late_reports_are_ground`: SPEC flags them, 第十五条（三）
-          reads "未及时报送", which a late report arguably is)
+    15.3  monitoring.csv status missing or late (第十五条（三）"未及时报送": a report after the deadline
+          was not sent in time; policy `A15.late_report_is_ground`, on by default, may exempt late
+          ones), and a finding 不配合监测 (the province recorded that the cluster did not accept or
+          cooperate with monitoring: "不接受、不配合监测监督工作")
     15.4  change_filings.csv rows with on_time = False (late, or declared in monitoring, never filed)
     15.5  an incident declared in a monitoring report that the Art. 6 veto rule catches (the rule is
           passed in, from the policy: categories and severities are never re-encoded here); a graded
@@ -51,6 +52,11 @@ PROPOSAL_COLUMNS = [
 ]
 DECISION_COLUMNS = [*PROPOSAL_COLUMNS, "decision", "reason"]
 CONFIRM, CLEAR = contract.REVOCATION_DECISIONS  # 撤销, 不予撤销
+# The ground each category of the province's findings rests on: 虚假申报 and 违法违规 are 第十五条（二）,
+# a refusal of monitoring (不配合监测) is 第十五条（三）.
+FINDING_GROUNDS: dict[str, str] = dict(
+    zip(contract.FINDING_CATEGORIES, ("15.2", "15.2", "15.3"), strict=True)
+)
 
 # (category, severity or None) → does the Art. 6 rule catch it? None: a graded category without a
 # severity, which cannot be judged (the rule engine's `rules.veto.vetoes` contract).
@@ -110,7 +116,8 @@ def _ground_15_1(expiry_rows: pd.DataFrame | None, review_failures: Iterable[Any
         )
 
 
-def _ground_15_2(findings: pd.DataFrame | None, findings_file: str) -> Iterable[tuple]:
+def _findings(findings: pd.DataFrame | None, findings_file: str, ground: str) -> Iterable[tuple]:
+    """The findings whose category rests on `ground` (FINDING_GROUNDS), as proposals."""
     sheet = contract.FINDINGS.label
     for rec in records(findings):
         found_on, category, source = (
@@ -118,42 +125,35 @@ def _ground_15_2(findings: pd.DataFrame | None, findings_file: str) -> Iterable[
             text(rec.get("category")),
             text(rec.get("source")),
         )
+        if FINDING_GROUNDS.get(category) != ground:
+            continue
         where = location(text(rec.get("file")) or findings_file, sheet, source_row(rec))
-        yield (
-            text(rec["certificate_id"]),
-            "15.2",
-            f"finding:{found_on}:{category}:{source}",
-            f"{found_on}查实{category}，依据：{source}（{where}）。",
-        )
+        if ground == "15.3":
+            key, what = f"refusal:{found_on}:{source}", "不接受、不配合监测监督工作"
+        else:
+            key, what = f"finding:{found_on}:{category}:{source}", category
+        yield (text(rec["certificate_id"]), ground, key, f"{found_on}查实{what}，依据：{source}（{where}）。")
 
 
-def _ground_15_3(
-    monitoring_rows: pd.DataFrame | None, refusals: pd.DataFrame | None, late: bool
-) -> Iterable[tuple]:
+def _ground_15_3(monitoring_rows: pd.DataFrame | None, late: bool) -> Iterable[tuple]:
     for row in records(monitoring_rows):
         year, deadline, note = row.get("report_year"), _iso(row.get("deadline")), text(row.get("note"))
         if row["report_status"] == "missing":
+            moved = text(row.get("deadline_note"))
             yield (
                 row["certificate_id"],
                 "15.3",
                 f"monitoring:{year}",
-                f"{year}年度集群发展情况：{note}，报送期限{deadline}已过（monitoring.csv）。",
+                f"{year}年度集群发展情况：{note}，报送期限{deadline}{'（' + moved + '）' if moved else ''}"
+                "已过（monitoring.csv）。",
             )
         elif late and row["report_status"] == "late":
             yield (
                 row["certificate_id"],
                 "15.3",
                 f"monitoring_late:{year}",
-                f"{year}年度集群发展情况逾期报送：{note}（{text(row.get('file'))}）。",
+                f"{year}年度集群发展情况逾期报送，属未及时报送：{note}（{text(row.get('file'))}）。",
             )
-    for rec in records(refusals):
-        found_on, source = _iso(rec.get("found_on")), text(rec.get("source"))
-        yield (
-            text(rec["certificate_id"]),
-            "15.3",
-            f"refusal:{found_on}:{source}",
-            f"{found_on}不接受、不配合监测监督工作，依据：{source}。",
-        )
 
 
 def _ground_15_4(filing_rows: pd.DataFrame | None) -> Iterable[tuple]:
@@ -164,12 +164,13 @@ def _ground_15_4(filing_rows: pd.DataFrame | None) -> Iterable[tuple]:
         filed = f"实际备案日期{_iso(row['filed_on'])}" if not is_blank(row.get("filed_on")) else "未备案"
         row_no = None if is_blank(row.get("row")) else int(row["row"])
         where = location(text(row.get("file")), text(row.get("sheet")), row_no)
+        moved = text(row.get("due_note"))
         yield (
             text(row["certificate_id"]),
             "15.4",
             f"change:{change_type}:{changed_on}",
             f"{changed_on}发生{change_type}变动（变动后：{text(row.get('new_value'))}），"
-            f"应于{_iso(row['due_on'])}前备案，{filed}（{where}）。",
+            f"应于{_iso(row['due_on'])}前备案{'（' + moved + '）' if moved else ''}，{filed}（{where}）。",
         )
 
 
@@ -208,15 +209,19 @@ def propose_revocations(
     filing_rows: pd.DataFrame | None = None,
     incidents: pd.DataFrame | None = None,
     veto_rules: IncidentVeto | None = None,
-    refusals: pd.DataFrame | None = None,
-    late_reports_are_ground: bool = False,
+    late_reports_are_ground: bool = True,
     findings_file: str = "findings",
 ) -> pd.DataFrame:
-    """`revocation_proposals.csv` rows from every ground of Art. 15, deduplicated and sorted."""
+    """`revocation_proposals.csv` rows from every ground of Art. 15, deduplicated and sorted.
+
+    `findings` (certificate_id, found_on, category, source) go to their category's ground
+    (`FINDING_GROUNDS`); `late_reports_are_ground` is policy `A15.late_report_is_ground`.
+    """
     found = [
         *_ground_15_1(expiry_rows, review_failures),
-        *_ground_15_2(findings, findings_file),
-        *_ground_15_3(monitoring_rows, refusals, late_reports_are_ground),
+        *_findings(findings, findings_file, "15.2"),
+        *_ground_15_3(monitoring_rows, late_reports_are_ground),
+        *_findings(findings, findings_file, "15.3"),
         *_ground_15_4(filing_rows),
         *_ground_15_5(incidents, veto_rules),
     ]

@@ -12,7 +12,14 @@ from decimal import Decimal
 from typing import Any
 
 from clustercert.comparison import UnknownComparatorError, check_word
-from clustercert.contract import DESIGNATIONS, INCIDENT_CATEGORIES, INCIDENT_SEVERITIES, PROFILE, Kind
+from clustercert.contract import (
+    DESIGNATION_LEVELS,
+    DESIGNATIONS,
+    INCIDENT_CATEGORIES,
+    INCIDENT_SEVERITIES,
+    PROFILE,
+    Kind,
+)
 from clustercert.policy.model import (
     UNGRADED,
     Branch,
@@ -175,6 +182,12 @@ def _check_designations(options: Mapping[str, Any], where: str) -> None:
         if designation not in DESIGNATIONS:
             raise PolicyError(
                 f"{where}: unknown designation {designation!r}; known: {', '.join(DESIGNATIONS)}"
+            )
+    for designation, level in (options.get("required_level") or {}).items():
+        if designation not in DESIGNATIONS or level not in DESIGNATION_LEVELS:
+            raise PolicyError(
+                f"{where}: required_level {designation!r}: {level!r} needs a known designation and one of "
+                f"{', '.join(DESIGNATION_LEVELS)}"
             )
 
 

@@ -56,6 +56,10 @@ COLUMN_LABELS: dict[str, str] = {
     "reported": "已报送集群数",
     "missing": "未报送集群数",
     "late": "逾期报送",
+    "deadline": "报送期限",
+    "due_on": "备案期限",
+    "deadline_note": "期限顺延说明",
+    "due_note": "期限顺延说明",
 }
 
 VALIDITY = {True: "通过", False: "未通过"}

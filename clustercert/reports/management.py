@@ -144,6 +144,28 @@ def _prefecture_table(by_prefecture: Sequence[Mapping[str, Any]]) -> Table:
     return _table(by_prefecture, columns, "没有市（地）报送情况")
 
 
+def _deadline_cell(key: str, note_key: str) -> CellMaker:
+    """A deadline; one that 民法典 第二百零三条 moved says so (the reason in its title)."""
+
+    def make(row: Mapping[str, Any]) -> Cell:
+        note = fmt(row.get(note_key))
+        if not note:
+            return cell(row.get(key))
+        return Cell(f"{fmt(row.get(key))}（顺延）", "warn", title=note)
+
+    return make
+
+
+def deadline_rule_text(holiday_extension: bool) -> str:
+    """How the page's deadlines were fixed (policy `deadlines.holiday_extension`)."""
+    if holiday_extension:
+        return (
+            "期限的最后一日为法定休假日（法定节假日或休息日，按国务院公布的节假日和调休安排）的，"
+            "依民法典第二百零三条顺延至法定休假日结束的次日。"
+        )
+    return "期限按日历计算，不因法定休假日顺延（政策参数 deadlines.holiday_extension 已关闭）。"
+
+
 def render_monitoring(
     out_dir: Path,
     *,
@@ -153,11 +175,14 @@ def render_monitoring(
     trends: Trends,
     by_prefecture: Sequence[Mapping[str, Any]],
     thresholds: Mapping[str, Any] | None = None,
+    last_day: Any = None,
+    holiday_extension: bool = True,
+    late_is_ground: bool = True,
 ) -> Path:
     """省级集群发展情况监测 (Art. 13): per-prefecture reporting, per-cluster status and indicator trends.
 
     trends: certificate_id → indicator key → [(year, value)]; thresholds: indicator → value drawn
-    as a dashed line on its chart.
+    as a dashed line on its chart; last_day: year R's `deadlines.Deadline` (its note says when it moved).
     """
     status = Counter(fmt(r.get("report_status")) for r in rows)
     below = sum(bool(split_ids(r.get("below_threshold"))) for r in rows)
@@ -178,8 +203,14 @@ def render_monitoring(
         ),
         ("plan_completion_pct", label("plan_completion_pct"), _num("plan_completion_pct")),
     ]
+    if present_keys(rows, ["deadline"]):
+        columns.insert(
+            len(columns) - 2, ("deadline", label("deadline"), _deadline_cell("deadline", "deadline_note"))
+        )
     if spark_indicator:
         columns.append(("trend", f"{indicator_label(spark_indicator)}趋势", _spark(trends, spark_indicator)))
+    if present_keys(rows, ["note"]):
+        columns.append(("note", label("note"), _plain("note", "muted")))
     cards = [
         ("认定集群", len(rows)),
         (coded(REPORT_STATUS, "on_time")[0], status["on_time"]),
@@ -198,6 +229,10 @@ def render_monitoring(
         prefectures=_prefecture_table(by_prefecture),
         clusters=_table(rows, columns, "没有认定集群"),
         cluster_charts=_cluster_charts(rows, trends, thresholds or {}),
+        deadline=fmt(last_day.due) if last_day is not None else "",
+        deadline_note=last_day.note() if last_day is not None else "",
+        deadline_rule=deadline_rule_text(holiday_extension),
+        late_is_ground=late_is_ground,
     )
 
 
@@ -236,16 +271,25 @@ def _on_time_cell(row: Mapping[str, Any]) -> Cell:
     return bool_cell(row.get("on_time"), "按时", "逾期")
 
 
-def render_change_filings(out_dir: Path, *, as_of: Any, rows: Sequence[Mapping[str, Any]]) -> Path:
-    """重大变动备案 (Art. 12): each major change, its filing date and whether it came within one month."""
+def render_change_filings(
+    out_dir: Path, *, as_of: Any, rows: Sequence[Mapping[str, Any]], holiday_extension: bool = True
+) -> Path:
+    """重大变动备案 (Art. 12): each major change, its deadline (moved by 民法典 第二百零三条 when its last
+    day was a 法定休假日, and then saying why), its filing date and whether it came in time."""
     columns = _identity_columns(rows) + [
         ("change_type", label("change_type"), _plain("change_type")),
         ("changed_on", label("changed_on"), _plain("changed_on")),
+    ]
+    if present_keys(rows, ["due_on"]):
+        columns.append(("due_on", label("due_on"), _deadline_cell("due_on", "due_note")))
+    columns += [
         ("filed_on", label("filed_on"), _plain("filed_on")),
         ("on_time", label("on_time"), _on_time_cell),
     ]
     if present_keys(rows, ["new_value"]):
         columns.append(("new_value", label("new_value"), _plain("new_value")))
+    if present_keys(rows, ["note"]):
+        columns.append(("note", label("note"), _plain("note", "muted")))
     unfiled = sum(is_blank(r.get("filed_on")) for r in rows)
     on_time = sum(truthy(r.get("on_time")) is True and not is_blank(r.get("filed_on")) for r in rows)
     cards = [
@@ -262,6 +306,8 @@ def render_change_filings(out_dir: Path, *, as_of: Any, rows: Sequence[Mapping[s
         as_of,
         cards=cards,
         table=_table(rows, columns, "没有重大变动"),
+        deadline_rule=deadline_rule_text(holiday_extension),
+        moved=sum(bool(fmt(r.get("due_note"))) for r in rows),
     )
 
 

@@ -262,10 +262,14 @@ def designated_enterprises(data: ClusterData, as_of: date, options: Mapping[str,
     """Distinct enterprises holding a designation of `options.designations` still valid on `as_of`.
 
     With `leading_industry_only`, only enterprises marked in the leading industry count (第五条（二）
-    “主导产业的”). An enterprise counts once whatever number of designations it holds.
+    “主导产业的”). `required_level` maps a designation to the only level (级别) at which it counts: the
+    national standard's “国家级高新技术企业” is {高新技术企业: 国家级}, so a 省级 one does not count there;
+    a designation not in the mapping counts at any level (Heilongjiang's 第五条（二）). An enterprise
+    counts once whatever number of designations it holds.
     """
     wanted = set(options.get("designations") or ())
     leading_only = bool(options.get("leading_industry_only"))
+    required_level: Mapping[str, str] = options.get("required_level") or {}
     in_leading: dict[str, bool] = {}
     if data.enterprises is not None and not data.enterprises.empty:
         for record in records(data.enterprises):
@@ -274,7 +278,13 @@ def designated_enterprises(data: ClusterData, as_of: date, options: Mapping[str,
     frame = data.designations
     for record in [] if frame is None or frame.empty else records(frame):
         uscc = str(record.get("uscc"))
-        if record.get("designation") not in wanted:
+        designation = record.get("designation")
+        if designation not in wanted:
+            continue
+        if (
+            designation in required_level
+            and str(record.get("level") or "").strip() != required_level[designation]
+        ):
             continue
         valid_until = as_day(record.get("valid_until"))
         if valid_until is not None and valid_until < as_of:

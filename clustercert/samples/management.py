@@ -165,6 +165,14 @@ class Filing:
     on_time: bool
 
 
+def _late_by_one_day(year: int) -> tuple[date, date]:
+    """(changed_on, filed_on) of a filing one day late whatever the year's holidays: the deadline
+    (changed_on + 1 month) is a Tuesday to Thursday in mid-July, a month without statutory holidays,
+    so 民法典 第二百零三条 never moves it."""
+    due = next(date(year, 7, d) for d in range(10, 17) if date(year, 7, d).weekday() in (1, 2, 3))
+    return due.replace(month=6), due + timedelta(days=1)
+
+
 def planned_changes(certified: Certified, year: int | None = None) -> list[Filing]:
     """The year's major changes: on time to the day, late by one day, the 31 Jan → 28/29 Feb month-end
     case (on time), and one change that is never filed (it shows up in a monitoring report)."""
@@ -174,6 +182,7 @@ def planned_changes(certified: Certified, year: int | None = None) -> list[Filin
     year = year or _first_full_year(certified)
     cast = cast_roles(certified)
     leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    late_changed, late_filed = _late_by_one_day(year)
     changes = [
         (
             cast.on_time_filing,
@@ -186,8 +195,8 @@ def planned_changes(certified: Certified, year: int | None = None) -> list[Filin
         (
             cast.late_filing,
             "空间范围",
-            date(year, 5, 20),
-            date(year, 6, 21),
+            late_changed,
+            late_filed,
             "扩展至相邻工业园区（新增12平方公里）",
             False,
         ),

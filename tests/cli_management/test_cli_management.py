@@ -7,7 +7,7 @@ import csv
 from datetime import date
 
 import pytest
-from mgmt_inputs import decisions, filings
+from mgmt_inputs import decisions, filings, set_calendar
 
 from clustercert.cli import main
 from clustercert.registry import Registry
@@ -26,9 +26,8 @@ def test_monitor_then_changes_revocations_national_expiry(campaign, tmp_path, ca
     generate_monitoring(
         inbox, certified=campaign.certified, report_year=2027, as_of_deadline=date(2028, 3, 10)
     )
-    assert (
-        main(["monitor", "--inbox", str(inbox), "--out", str(out), "--as-of", "2028-03-11", "--db", db]) == 0
-    )
+    monitor = ["monitor", "--inbox", str(inbox), "--out", str(out), "--as-of", "2028-03-11", "--db", db]
+    assert main([*monitor, *set_calendar()]) == 0
     captured = capfd.readouterr()
     clean(captured.out + captured.err)
     assert "2027年度集群发展情况" in captured.out and "missing 1" in captured.out
@@ -38,10 +37,8 @@ def test_monitor_then_changes_revocations_national_expiry(campaign, tmp_path, ca
     filings_dir.mkdir()
     cid = campaign.certified[0]["certificate_id"]
     filings(filings_dir / "change_filings.csv", [{"certificate_id": cid, "change_type": "空间范围", "changed_on": date(2027, 3, 31), "filed_on": date(2027, 4, 30), "new_value": "扩区"}])  # fmt: skip
-    assert (
-        main(["changes", "--inbox", str(filings_dir), "--out", str(out), "--as-of", "2028-03-20", "--db", db])
-        == 0
-    )
+    changes = ["changes", "--inbox", str(filings_dir), "--out", str(out), "--as-of", "2028-03-20", "--db", db]
+    assert main([*changes, *set_calendar()]) == 0
     with (out / "change_filings.csv").open(encoding="utf-8-sig") as fh:
         assert any(r["certificate_id"] == cid and r["on_time"] == "true" for r in csv.DictReader(fh))
 
@@ -49,7 +46,7 @@ def test_monitor_then_changes_revocations_national_expiry(campaign, tmp_path, ca
     decisions(
         tmp_path / "decisions.csv", [{"certificate_id": cast.missing, "decision": "撤销", "reason": "未报送"}]
     )
-    code = main(["revocations", "--decisions", str(tmp_path / "decisions.csv"), "--out", str(out), "--as-of", "2028-03-20", "--db", db])  # fmt: skip
+    code = main(["revocations", "--decisions", str(tmp_path / "decisions.csv"), "--out", str(out), "--as-of", "2028-03-20", "--db", db, *set_calendar()])  # fmt: skip
     assert code == 0
     with Registry.open(db) as registry:
         assert registry.certification(cast.missing).status == "revoked"
@@ -81,6 +78,7 @@ def test_bad_input_file_exits_1_and_usage_errors_exit_2(campaign, tmp_path, capf
                 "2028-03-11",
                 "--db",
                 campaign.url,
+                *set_calendar(),
             ]
         )
         == 1
@@ -94,3 +92,24 @@ def test_bad_input_file_exits_1_and_usage_errors_exit_2(campaign, tmp_path, capf
     with pytest.raises(SystemExit) as exc:
         main(["revocations", "--decisions", str(tmp_path / "none.csv"), "--db", campaign.url])
     assert exc.value.code == 2
+    with pytest.raises(SystemExit) as exc:  # an override the policy does not know
+        main(["changes", "--db", campaign.url, "--set", "deadlines.holiday_extention=false"])
+    assert exc.value.code == 2
+    assert "holiday_extention" in capfd.readouterr().err
+
+
+def test_a_year_the_calendar_does_not_cover_gives_its_message_and_exit_2(campaign, tmp_path, capfd):
+    inbox, out = tmp_path / "mon", tmp_path / "out"
+    generate_monitoring(
+        inbox, certified=campaign.certified, report_year=2027, as_of_deadline=date(2028, 3, 10)
+    )
+    code = main(["monitor", "--inbox", str(inbox), "--out", str(out), "--as-of", "2028-03-11", "--db", campaign.url])  # fmt: skip
+    captured = capfd.readouterr()
+    assert code == 2
+    assert "Traceback" not in captured.out + captured.err
+    assert "未执行 not run: 2028年法定节假日安排尚未收录" in captured.err
+    assert "calendar.extra_holidays" in captured.err  # says what to add to the policy file
+    assert not (out / "monitoring.csv").exists()
+    # with the rule turned off the same run needs no calendar
+    off = ["--set", "deadlines.holiday_extension=false"]
+    assert main(["monitor", "--inbox", str(inbox), "--out", str(out), "--as-of", "2028-03-11", "--db", campaign.url, *off]) == 0  # fmt: skip

@@ -7,8 +7,27 @@ from datetime import date
 from pathlib import Path
 
 from clustercert.contract import CHANGE_FILINGS, FINDINGS, REVOCATION_DECISIONS_SHEET, SUBMISSION
+from clustercert.policy import Policy, load_policy
 from clustercert.samples import SampleSubmission
 from clustercert.workbook_writer import write_table, write_workbook
+
+# The flow tests run in 2027–2031, years whose official holiday schedule is not published yet (the
+# calendar package ends in 2026): without it, 民法典 第二百零三条 (on by default) stops the run with
+# CalendarNotCovered. These tests give the policy those years with one statutory holiday each, New
+# Year's Day (1 January, fixed by 《全国年节及纪念日放假办法》); weekends still rest. A real deployment
+# lists the published schedule in the policy file instead.
+TEST_CALENDAR = {"calendar.extra_holidays": [f"{year}-01-01" for year in range(2027, 2032)]}
+
+
+def calendar_policy(**overrides: object) -> Policy:
+    """hlj-2023 with the test calendar (and any further overrides)."""
+    return load_policy("hlj-2023", overrides={**TEST_CALENDAR, **overrides})
+
+
+def set_calendar() -> list[str]:
+    """The CLI's `--set` for the test calendar."""
+    days = ", ".join(f'"{d}"' for d in TEST_CALENDAR["calendar.extra_holidays"])
+    return ["--set", f"calendar.extra_holidays=[{days}]"]
 
 
 def review_workbook(

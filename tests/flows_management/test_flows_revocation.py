@@ -10,10 +10,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from mgmt_inputs import decisions, findings
+from mgmt_inputs import TEST_CALENDAR, calendar_policy, decisions, findings
 
 from clustercert.management.pipeline import read_monitoring_workbook, run_monitoring
-from clustercert.policy import load_policy
 from clustercert.registry import Registry
 from clustercert.samples import cast_roles, generate_monitoring
 
@@ -34,9 +33,7 @@ def monitored(campaign, tmp_path):
     )
     with Registry.open(campaign.url) as registry:
         reads = [read_monitoring_workbook(p) for p in sorted((tmp_path / "mon").iterdir())]
-        run_monitoring(
-            registry, reads, report_year=2027, as_of=date(2028, 3, 11), policy=load_policy("hlj-2023")
-        )
+        run_monitoring(registry, reads, report_year=2027, as_of=date(2028, 3, 11), policy=calendar_policy())
         with registry.transaction() as tx:
             cid = campaign.certified[2]["certificate_id"]
             tx.record_change_filing(
@@ -56,7 +53,10 @@ def test_five_grounds_and_batch_decisions(campaign, tmp_path):
     cast = cast_roles(campaign.certified)
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    findings(inbox / "findings.csv", [{"certificate_id": cast.false_declaration, "found_on": date(2029, 9, 1), "category": "虚假申报", "source": "黑工信企业函〔2029〕1号"}])  # fmt: skip
+    findings(inbox / "findings.csv", [
+        {"certificate_id": cast.false_declaration, "found_on": date(2029, 9, 1), "category": "虚假申报", "source": "黑工信企业函〔2029〕1号"},
+        {"certificate_id": cast.below_threshold, "found_on": date(2029, 10, 8), "category": "不配合监测", "source": "监测督导记录〔2029〕3号"},
+    ])  # fmt: skip
     confirm, clear = cast.missing, cast.art6_incident
     decisions(
         tmp_path / "revocation_decisions.csv",
@@ -73,12 +73,19 @@ def test_five_grounds_and_batch_decisions(campaign, tmp_path):
         inbox=str(inbox),
         decisions=str(tmp_path / "revocation_decisions.csv"),
         db_url=campaign.url,
+        overrides=TEST_CALENDAR,
     )
     rows = read_csv(out / "revocation_proposals.csv")
     assert list(rows[0])[:4] == ["certificate_id", "ground", "evidence", "proposed_on"]
     assert {r["ground"] for r in rows} == {"15.1", "15.2", "15.3", "15.4", "15.5"}
     grounds = {(r["certificate_id"], r["ground"]) for r in rows}
     assert {(cast.missing, "15.3"), (cast.false_declaration, "15.2"), (cast.art6_incident, "15.5")} <= grounds
+    (refusal,) = [r for r in rows if r["evidence_key"] == "refusal:2029-10-08:监测督导记录〔2029〕3号"]
+    assert (refusal["certificate_id"], refusal["ground"]) == (cast.below_threshold, "15.3")  # not 15.2
+    assert (
+        "不接受、不配合监测监督工作" in refusal["evidence"]
+        and "findings.csv 查实情况 第3行" in refusal["evidence"]
+    )
     assert result["input_errors"] == 1  # the decision for a certificate without a proposal
     with Registry.open(campaign.url) as registry:
         assert registry.certification(confirm).status == "revoked"
@@ -133,6 +140,7 @@ def test_interactive_pause_is_answered_through_the_api(campaign, tmp_path):
                 interactive=True,
                 db_url=campaign.url,
                 pause_poll_seconds=1,
+                overrides=TEST_CALENDAR,
             )
         )
 
@@ -151,9 +159,31 @@ def test_interactive_pause_is_answered_through_the_api(campaign, tmp_path):
     )
     thread.join(timeout=60)
     assert not thread.is_alive()
-    assert (result["confirmed"], result["pending"]) == (1, result["proposals"] - 2)
+    with Registry.open(campaign.url) as registry:
+        answered = [
+            p
+            for p in registry.revocation_proposals()
+            if p.certificate_id in (cast.missing, cast.art6_incident)
+        ]
+    # a decision settles every pending proposal of its certificate; the others stay pending
+    assert result["confirmed"] + result["cleared"] == len(answered) and result["confirmed"] >= 1
+    assert result["pending"] == result["proposals"] - len(answered)
     with Registry.open(campaign.url) as registry:
         assert registry.certification(cast.missing).status == "revoked"
         assert registry.certification(cast.art6_incident).status == "cleared"
         entries = [e for e in registry.audit(cast.missing) if e.to_status == "revoked"]
         assert [e.actor for e in entries] == ["operator (Prefect UI)"]
+
+
+def test_a_year_the_calendar_does_not_cover_stops_the_run_with_its_message(campaign, tmp_path):
+    from prefect.exceptions import FailedRun
+
+    from flows.revocation_triggers import revocation_triggers
+
+    monitored(campaign, tmp_path)  # 2027 facts: filing deadlines in 2027, the report deadline in 2028
+    with Registry.open(campaign.url) as registry:
+        before = registry.row_counts()["revocation_proposals"]
+    with pytest.raises(FailedRun, match="2027年法定节假日安排尚未收录"):
+        revocation_triggers(out=str(tmp_path / "out"), as_of=AS_OF, db_url=campaign.url)
+    with Registry.open(campaign.url) as registry:
+        assert registry.row_counts()["revocation_proposals"] == before  # nothing proposed

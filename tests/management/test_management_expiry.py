@@ -1,7 +1,7 @@
 """Art. 11 expiry classification, notices and review outcomes (cases in cases/expiry.yaml)."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
@@ -11,6 +11,7 @@ from clustercert.management.expiry import (
     EXPIRY_COLUMNS,
     classify_expiry,
     expiry_notices,
+    renewed_valid_until,
     review_outcome,
     review_plan_completion,
 )
@@ -102,6 +103,8 @@ def test_review_outcome(case):
     assert outcome.failed_criteria == tuple(case.get("failed", []))
     if case["eligible"]:
         assert case["new_valid_until"].isoformat() in outcome.explanation
+        assert renewed_valid_until(case["valid_until"], 3) == case["new_valid_until"]
+        assert f"新有效期自{(case['valid_until'] + timedelta(days=1)).isoformat()}" in outcome.explanation
     else:
         assert "第十五条（一）" in outcome.explanation and "A5.1.output" in outcome.explanation
 

@@ -133,22 +133,25 @@ INCIDENT = [
 
 def test_with_the_national_policy_unconfirmed_criteria_never_fail_a_cluster():
     clusters = [
-        # passes the five confirmed thresholds; would fail every unconfirmed one (R&D and energy worsen,
-        # no II adoption, no plan, a 重大 accident)
-        ("HLJ-2023-001", cluster_data("s1", STRONG, designations=CHAMPION, incidents=INCIDENT)),
+        # passes the confirmed requirements; would fail every unconfirmed one (R&D and energy worsen,
+        # no II adoption, no plan)
+        ("HLJ-2023-001", cluster_data("s1", STRONG, designations=CHAMPION)),
         # one year below 40亿元: fails the confirmed N1.output
         ("HLJ-2023-002", cluster_data("s2", {**STRONG, 2024: _year(399999.99)}, designations=CHAMPION)),
+        # as strong, but a 重大 accident: the veto (the same as 第六条) is confirmed and fails it
+        ("HLJ-2023-003", cluster_data("s3", STRONG, designations=CHAMPION, incidents=INCIDENT)),
     ]
     certs = certificates(
         {"certificate_id": "HLJ-2023-001", "valid_until": date(2029, 7, 31)},
         {"certificate_id": "HLJ-2023-002", "valid_until": date(2029, 7, 31)},
+        {"certificate_id": "HLJ-2023-003", "valid_until": date(2029, 7, 31)},
     )
     rows = recommend_national(clusters, load_policy("national-2022"), date(2026, 7, 1), certificates=certs)
     rows = rows.set_index("certificate_id")
     strong = rows.loc["HLJ-2023-001"]
     assert bool(strong["eligible"]) and strong["failed_criteria"] == "" and strong["rank"] == 1
-    assert {"N4.innovation", "N5.digital", "N6.green", "N8.plan", "N.incidents"} <= set(
-        strong["not_evaluated"].split(";")
-    )
+    assert set(strong["not_evaluated"].split(";")) == {"N4.innovation", "N5.digital", "N6.green", "N8.plan"}
     weak = rows.loc["HLJ-2023-002"]
     assert not bool(weak["eligible"]) and weak["failed_criteria"] == "N1.output" and pd.isna(weak["rank"])
+    vetoed = rows.loc["HLJ-2023-003"]
+    assert not bool(vetoed["eligible"]) and vetoed["failed_criteria"] == "N.incidents"

@@ -9,6 +9,7 @@ from management_fixtures import case_ids, load_cases
 from clustercert import contract
 from clustercert.management.expiry import ReviewOutcome
 from clustercert.management.revocation import (
+    FINDING_GROUNDS,
     PROPOSAL_COLUMNS,
     apply_revocation_decisions,
     propose_revocations,
@@ -89,7 +90,7 @@ def test_proposals_are_idempotent():
     assert list(later["proposal_id"]) == list(once["proposal_id"])  # a later run: same identities
 
 
-def test_late_report_is_a_ground_only_when_asked():
+def test_a_late_report_is_a_ground_unless_the_policy_exempts_it():
     rows = pd.DataFrame(
         [
             {
@@ -102,11 +103,35 @@ def test_late_report_is_a_ground_only_when_asked():
             }
         ]
     )
-    assert propose_revocations(AS_OF, monitoring_rows=rows).empty
-    (proposal,) = propose_revocations(AS_OF, monitoring_rows=rows, late_reports_are_ground=True).to_dict(
-        "records"
-    )
+    (proposal,) = propose_revocations(AS_OF, monitoring_rows=rows).to_dict("records")
     assert (proposal["ground"], proposal["evidence_key"]) == ("15.3", "monitoring_late:2026")
+    assert propose_revocations(AS_OF, monitoring_rows=rows, late_reports_are_ground=False).empty
+
+
+def test_findings_go_to_their_categorys_ground():
+    assert FINDING_GROUNDS == {"虚假申报": "15.2", "违法违规": "15.2", "不配合监测": "15.3"}
+    assert set(FINDING_GROUNDS) == set(contract.FINDING_CATEGORIES)
+    findings = pd.DataFrame(
+        [
+            {
+                "certificate_id": "A",
+                "found_on": date(2027, 3, 1),
+                "category": "不配合监测",
+                "source": "督导记录",
+            },
+            {
+                "certificate_id": "A",
+                "found_on": date(2027, 3, 1),
+                "category": "违法违规",
+                "source": "处罚决定",
+            },
+        ]
+    )
+    proposals = propose_revocations(AS_OF, findings=findings)
+    assert list(zip(proposals["ground"], proposals["evidence_key"], strict=True)) == [
+        ("15.2", "finding:2027-03-01:违法违规:处罚决定"),
+        ("15.3", "refusal:2027-03-01:督导记录"),
+    ]
 
 
 def test_incidents_without_the_veto_rule_is_a_bug():

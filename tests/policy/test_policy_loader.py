@@ -93,6 +93,16 @@ def test_parameters_other_stages_read() -> None:
     assert policy.value("calendar.extra_holidays") == [] and policy.value("calendar.extra_workdays") == []
     assert policy.parameter("A12.filing_window_months").reference == "第十二条"
     assert policy.parameter("A13.monitoring_deadline").reference == "第十三条"
+    assert policy.value("deadlines.holiday_extension") is True  # 民法典 第二百零三条, on by default
+    assert "民法典第二百零三条" in policy.parameter("deadlines.holiday_extension").reference
+    assert policy.value("A15.late_report_is_ground") is True  # 第十五条（三） 未及时报送
+    assert policy.parameter("A15.late_report_is_ground").reference == "第十五条（三）"
+    assert "designations" in _designated(policy) and "required_level" not in _designated(policy)
+
+
+def _designated(policy: Any) -> dict[str, Any]:
+    """hlj-2023's 第五条（二） 6-enterprise branch: any level of a designation counts."""
+    return dict(policy.criterion("A5.2.tiered").branches[1].options)
 
 
 def test_every_parameter_is_documented() -> None:
@@ -212,7 +222,23 @@ def _criterion(document: dict[str, Any], cid: str) -> dict[str, Any]:
             lambda d: _criterion(d, "A5.2.tiered")["branches"][0]["options"].update(designations=["小巨人"]),
             "designation",
         ),
+        (
+            lambda d: _criterion(d, "A5.2.tiered")["branches"][1]["options"].update(
+                required_level={"高新技术企业": "国家"}
+            ),
+            "required_level",
+        ),
+        (
+            lambda d: _criterion(d, "A5.2.tiered")["branches"][1]["options"].update(
+                required_level={"高企": "国家级"}
+            ),
+            "required_level",
+        ),
         (lambda d: d["parameters"]["A10.quota"].update(values={"soon": 3}), "not a date"),
+        (
+            lambda d: d["parameters"]["deadlines.holiday_extension"].update(values={"2023-07-07": "yes"}),
+            "not one of",
+        ),
     ],
 )
 def test_invalid_policy_files_are_rejected_at_load(change, message: str) -> None:
@@ -232,12 +258,15 @@ def test_national_enforces_only_confirmed_thresholds() -> None:
         "N1.sme_share": ("以上", 70),
         "N1.leading_share": ("高于", 70),
         "N1.output_growth": ("高于", 10),
+        "N1.area": ("不超过", 100),  # 一般不超过: advisory (SPEC §4.4)
     }
+    assert policy.criterion("N1.area").kind == "advisory"
     tiered = policy.criterion("N2.tiered")
     assert [policy.value(b.threshold) for b in tiered.branches] == [1, 10]
+    assert tiered.branches[1].options["required_level"] == {"高新技术企业": "国家级"}  # 国家级高新技术企业
     unconfirmed = [c for c in policy.criteria if not c.confirmed]
-    assert {c.id for c in unconfirmed} >= {"N1.area", "N4.innovation", "N5.digital", "N6.green", "N8.plan"}
+    assert {c.id for c in unconfirmed} == {"N4.innovation", "N5.digital", "N6.green", "N8.plan"}
     assert all(c.note for c in unconfirmed)
-    assert policy.parameter("N1.area.threshold").confirmed is False
-    assert policy.qualitative_items == () and policy.veto is None
+    assert policy.qualitative_items == ()
+    assert policy.veto is not None and policy.veto.min_severity == load_policy().veto.min_severity  # = 第六条
     assert policy.scoring is not None and policy.scoring.note == load_policy().scoring.note

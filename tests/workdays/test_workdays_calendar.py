@@ -97,3 +97,16 @@ def test_from_policy_reads_the_calendar_keys():
 
     cal = WorkCalendar.from_policy(FakePolicy())
     assert cal.covers(2030) and not cal.is_workday(date(2030, 1, 1))
+
+
+def test_day_off_says_why_a_day_is_not_a_working_day():
+    assert CAL.day_off(date(2025, 10, 3)) == "国庆节假期"
+    assert CAL.day_off(date(2025, 10, 4)) == "国庆节假期"  # a Saturday inside the holiday
+    assert CAL.day_off(date(2026, 2, 17)) == "春节假期"
+    assert CAL.day_off(date(2026, 3, 7)) == "星期六，休息日"
+    assert CAL.day_off(date(2024, 3, 10)) == "星期日，休息日"
+    assert CAL.day_off(date(2025, 10, 11)) == ""  # a make-up Saturday (调休上班) works
+    assert CAL.day_off(date(2026, 3, 9)) == ""
+    assert WorkCalendar(extra_holidays=["2031-01-01"]).day_off(date(2031, 1, 1)) == "法定节假日"
+    with pytest.raises(CalendarNotCovered):
+        CAL.day_off(date(PACKAGE_LAST_YEAR + 5, 3, 10))

@@ -9,6 +9,7 @@ them directly.
 from clustercert.management.pipeline.changes_stage import (
     ChangesOutcome,
     FilingsRead,
+    changes_calendar_gap,
     filing_files,
     read_filings,
     run_changes,
@@ -25,6 +26,7 @@ from clustercert.management.pipeline.expiry_stage import (
 from clustercert.management.pipeline.monitoring_stage import (
     MonitoringOutcome,
     WorkbookRead,
+    monitoring_calendar_gap,
     monitoring_files,
     monitoring_reminder,
     read_monitoring_workbook,
@@ -49,6 +51,7 @@ from clustercert.management.pipeline.revocation_stage import (
     propose,
     read_decisions,
     read_findings,
+    revocation_calendar_gap,
     write_revocations,
 )
 
@@ -63,10 +66,12 @@ __all__ = [
     "TableRead",
     "WorkbookRead",
     "answers_to_decisions",
+    "changes_calendar_gap",
     "decide",
     "decisions_frame",
     "filing_files",
     "findings_files",
+    "monitoring_calendar_gap",
     "monitoring_files",
     "monitoring_reminder",
     "propose",
@@ -78,6 +83,7 @@ __all__ = [
     "read_review",
     "reminder_markdown",
     "review_paths",
+    "revocation_calendar_gap",
     "run_changes",
     "run_expiry",
     "run_monitoring",

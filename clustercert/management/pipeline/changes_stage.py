@@ -1,6 +1,7 @@
 """Art. 12 as a stage: judge the change filings (one task per file) and the changes monitoring
-reports declared, record them (an on-time filing updates the cluster through the audit log) and
-propose Art. 15(四) for late or unfiled changes; write change_filings.csv and its report.
+reports declared, record them (an on-time filing updates the cluster through the audit log), evaluate
+Art. 15(四) from the registry's facts (late filings, declared changes nobody filed in time; see
+`grounds`), and write change_filings.csv and its report.
 """
 
 from __future__ import annotations
@@ -15,13 +16,12 @@ import pandas as pd
 from clustercert import contract
 from clustercert.issue import Issue
 from clustercert.management.changes import FILING_COLUMNS, SOURCE_MONITORING, check_filings
-from clustercert.management.monitoring import CHANGE_COLUMNS
+from clustercert.management.deadlines import DeadlineRule
 from clustercert.management.parameters import ManagementParameters
-from clustercert.management.pipeline import state
+from clustercert.management.pipeline import grounds, state
 from clustercert.management.pipeline.inputs import read_typed_table, table_files
 from clustercert.management.pipeline.outputs import frame_rows, write_csv, write_index, write_issues
-from clustercert.management.revocation import propose_revocations
-from clustercert.management.tables import is_blank
+from clustercert.management.tables import records
 from clustercert.registry import Registry
 
 ISSUES_FILE = "change_filings_issues.csv"
@@ -41,6 +41,7 @@ class ChangesOutcome:
     issues: list[Issue]
     applied: int  # registry facts updated
     new_proposals: int
+    holiday_extension: bool = True  # whether 第二百零三条 applied to the deadlines (policy)
 
     @property
     def input_errors(self) -> int:
@@ -65,14 +66,6 @@ def read_filings(path: Path) -> FilingsRead:
     return FilingsRead(Path(path).name, frame, issues)
 
 
-def _monitoring_changes(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    for row in rows:
-        row["changed_on"] = (
-            None if is_blank(row.get("changed_on")) else date.fromisoformat(str(row["changed_on"])[:10])
-        )
-    return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
-
-
 def run_changes(
     registry: Registry,
     reads: list[FilingsRead],
@@ -81,7 +74,8 @@ def run_changes(
     policy: Any,
     flow_run_id: str | None = None,
 ) -> ChangesOutcome:
-    window = ManagementParameters.from_policy(policy).filing_window_months
+    params = ManagementParameters.from_policy(policy)
+    window, rule = params.filing_window_months, DeadlineRule.from_policy(policy)
     issues = [i for r in reads for i in r.issues]
     rows: list[dict[str, Any]] = []
     with registry.transaction(flow_run_id=flow_run_id) as tx:
@@ -94,17 +88,18 @@ def run_changes(
                 filing_window_months=window,
                 as_of=as_of,
                 filings_file=read.file,
+                deadline_rule=rule,
             )
             rows += frame_rows(check.rows)
             issues += check.issues
         filed = [r.filings for r in reads if not r.filings.empty]
-        declared = _monitoring_changes(state.monitoring_payload_rows(tx, "changes"))
         unfiled = check_filings(
-            pd.concat(filed, ignore_index=True) if filed else None,
-            declared,
+            pd.concat([grounds.recorded_filings(tx), *filed], ignore_index=True),
+            grounds.declared_changes(tx),
             certificates,
             filing_window_months=window,
             as_of=as_of,
+            deadline_rule=rule,
         )
         rows += [r for r in frame_rows(unfiled.rows) if r["source"] == SOURCE_MONITORING]
         rows.sort(
@@ -127,10 +122,15 @@ def run_changes(
             )
             after = tx.cluster(before.cluster_key)
             applied += any(getattr(after, k) != v for k, v in old.items())
-        new = state.record_proposals(
-            tx, propose_revocations(as_of, filing_rows=pd.DataFrame(rows, columns=FILING_COLUMNS))
-        )
-    return ChangesOutcome(as_of, rows, issues, applied, new)
+        new = grounds.record(tx, as_of=as_of, policy=policy, grounds=grounds.CHANGE_GROUNDS)
+    return ChangesOutcome(as_of, rows, issues, applied, new, params.holiday_extension)
+
+
+def changes_calendar_gap(registry: Registry, reads: list[FilingsRead], *, policy: Any) -> str | None:
+    """The calendar a changes run needs — the deadlines of the filings read and of the registry's
+    facts — checked before the run records anything."""
+    changed = [rec.get("changed_on") for read in reads for rec in records(read.filings)]
+    return grounds.calendar_gap(registry, policy, changed_on=changed)
 
 
 def write_changes(out: Path, outcome: ChangesOutcome) -> Path:
@@ -140,6 +140,8 @@ def write_changes(out: Path, outcome: ChangesOutcome) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     write_csv(out, "change_filings.csv", outcome.rows, FILING_COLUMNS)
     write_issues(out, ISSUES_FILE, outcome.issues)
-    page = render_change_filings(out, as_of=outcome.as_of, rows=outcome.rows)
+    page = render_change_filings(
+        out, as_of=outcome.as_of, rows=outcome.rows, holiday_extension=outcome.holiday_extension
+    )
     write_index(out, subtitle=f"数据截至 {outcome.as_of.isoformat()}")
     return page

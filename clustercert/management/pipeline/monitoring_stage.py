@@ -1,6 +1,8 @@
 """Art. 13 as a stage: read the prefectures' workbooks, compile year R against the registry's
-certificates, record each cluster's report (and each missing one as an Art. 15(三) proposal), and
-write monitoring.csv, the issues and the HTML report with the indicators' trends.
+certificates, record each cluster's report, evaluate the grounds those reports touch from the
+registry's facts (15.3 missing or late reports, 15.4 declared changes nobody filed in time, 15.5
+declared incidents; see `grounds`), and write monitoring.csv, the issues and the HTML report with the
+indicators' trends.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from clustercert import contract
 from clustercert.contract import ANNUAL_INDICATOR_KEYS
 from clustercert.intake import Archive, discover_submissions, read_submission
 from clustercert.issue import Issue
-from clustercert.management.calendar_months import month_day_deadline
+from clustercert.management.calendar_months import shanghai_date
+from clustercert.management.deadlines import DeadlineRule
 from clustercert.management.monitoring import (
     CHANGE_COLUMNS,
     INCIDENT_COLUMNS,
@@ -24,13 +27,13 @@ from clustercert.management.monitoring import (
     PLAN_DETAIL_COLUMNS,
     MonitoringResult,
     compile_monitoring,
+    report_deadline,
     single_year_check,
 )
 from clustercert.management.monitoring_report import MonitoringReport, check_header
 from clustercert.management.parameters import ManagementParameters
-from clustercert.management.pipeline import state
+from clustercert.management.pipeline import grounds, state
 from clustercert.management.pipeline.outputs import frame_rows, write_csv, write_index, write_issues
-from clustercert.management.revocation import propose_revocations
 from clustercert.management.tables import is_blank, records, text
 from clustercert.reference import prefectures
 from clustercert.registry import Registry
@@ -80,6 +83,8 @@ class MonitoringOutcome:
     thresholds: dict[str, Any]
     new_proposals: int
     input_errors: int  # workbooks or rows with errors
+    holiday_extension: bool = True  # whether 第二百零三条 applied to the deadline (policy)
+    late_is_ground: bool = True  # whether a late report is a 15.3 ground (policy)
 
     def counts(self) -> dict[str, int]:
         status = pd.Series([r["report_status"] for r in self.rows], dtype="object").value_counts()
@@ -162,6 +167,7 @@ def run_monitoring(
             monitoring_deadline=params.monitoring_deadline,
             plan_targets=state.plan_targets_frame(data),
             check_year=single_year_check(policy),
+            deadline_rule=DeadlineRule.from_policy(policy),
         )
         accepted = [r for r in reports if not any(i.is_error for i in check_header(r, report_year))]
         values = _latest_values(accepted, certificates)
@@ -185,7 +191,7 @@ def run_monitoring(
                     "incidents": _of(result.incidents, cid),
                 },
             )
-        new = state.record_proposals(tx, propose_revocations(as_of, monitoring_rows=result.rows))
+        new = grounds.record(tx, as_of=as_of, policy=policy, grounds=grounds.MONITORING_GROUNDS)
         trends = state.trends(tx, data, values, report_year)
     names = {r["certificate_id"]: r["cluster_name"] for r in records(certificates)}
     rows = [{**r, "cluster_name": names.get(r["certificate_id"], "")} for r in frame_rows(result.rows)]
@@ -201,7 +207,23 @@ def run_monitoring(
         thresholds=thresholds(policy),
         new_proposals=new,
         input_errors=sum(1 for i in issues if i.is_error),
+        holiday_extension=params.holiday_extension,
+        late_is_ground=params.late_report_is_ground,
     )
+
+
+def monitoring_calendar_gap(
+    registry: Registry, reads: list[WorkbookRead], *, report_year: int, policy: Any
+) -> str | None:
+    """The calendar a monitoring run needs — year R's deadline, the filing deadlines of the changes
+    the workbooks declare and those of the registry's facts — checked before the run records anything."""
+    changed = [
+        shanghai_date(row.get("changed_on"))
+        for read in reads
+        if read.report is not None
+        for row in records(read.report.changes)
+    ]
+    return grounds.calendar_gap(registry, policy, report_year=report_year, changed_on=changed)
 
 
 def write_monitoring(out: Path, outcome: MonitoringOutcome) -> Path:
@@ -222,13 +244,23 @@ def write_monitoring(out: Path, outcome: MonitoringOutcome) -> Path:
         trends=outcome.trends,
         by_prefecture=outcome.by_prefecture,
         thresholds=outcome.thresholds,
+        last_day=result.last_day,
+        holiday_extension=outcome.holiday_extension,
+        late_is_ground=outcome.late_is_ground,
     )
     write_index(out, subtitle=f"数据截至 {outcome.as_of.isoformat()}")
     return page
 
 
 # ------------------------------------------------------------------------------------------- reminder
-REMINDER_COLUMNS = ["prefecture_code", "prefecture_name", "clusters", "deadline", "days_left"]
+REMINDER_COLUMNS = [
+    "prefecture_code",
+    "prefecture_name",
+    "clusters",
+    "deadline",
+    "days_left",
+    "deadline_note",
+]
 
 
 def reported_prefectures(inbox: Path | None, report_year: int) -> set[str]:
@@ -255,7 +287,8 @@ def monitoring_reminder(
     from clustercert.management.monitoring import expected_certificates
 
     params = ManagementParameters.from_policy(policy)
-    deadline = month_day_deadline(report_year + 1, params.monitoring_deadline)
+    last_day = report_deadline(report_year, params.monitoring_deadline, DeadlineRule.from_policy(policy))
+    deadline = last_day.due
     with registry.transaction() as tx:
         expected = expected_certificates(state.certificates_frame(tx), report_year)
         recorded = {
@@ -270,6 +303,7 @@ def monitoring_reminder(
             "clusters": int(counts[code]),
             "deadline": deadline,
             "days_left": (deadline - as_of).days,
+            "deadline_note": last_day.note(),
         }
         for code in sorted(counts.index)
         if code not in done
@@ -280,11 +314,12 @@ def reminder_markdown(rows: list[dict[str, Any]], report_year: int, as_of: date)
     if not rows:
         return f"# {report_year}年度集群发展情况报送提醒\n\n截至 {as_of.isoformat()}，各市（地）均已报送。\n"
     deadline = rows[0]["deadline"].isoformat()
+    moved = f"（{rows[0]['deadline_note']}）" if rows[0].get("deadline_note") else ""
     lines = [
         f"# {report_year}年度集群发展情况报送提醒（第十三条）",
         "",
-        f"截至 {as_of.isoformat()}，以下市（地）尚未报送，报送期限为 {deadline}（含当日）；"
-        "逾期未报送的集群将依第十五条（三）列入撤销建议。",
+        f"截至 {as_of.isoformat()}，以下市（地）尚未报送，报送期限为 {deadline}（含当日）{moved}；"
+        "未及时报送的集群将依第十五条（三）列入撤销建议。",
         "",
         "| 市（地）代码 | 市（地） | 省级集群数 | 剩余天数 |",
         "|---|---|---|---|",

@@ -1,9 +1,9 @@
-"""Art. 15 as a stage: evaluate all five grounds against the registry (plus the province's findings),
-record the proposals, and apply the province's decisions — from a `revocation_decisions` file in
-batch mode, or from the operator's answer when the flow paused for it.
+"""Art. 15 as a stage: evaluate all five grounds from the registry's current facts (plus the
+province's findings; see `grounds`), record the proposals, and apply the province's decisions — from
+a `revocation_decisions` file in batch mode, or from the operator's answer when the flow paused for it.
 
-The proposals listed are every pending one, whichever flow raised it (monitoring 15.3, expiry 15.1,
-changes 15.4 or this one), so that one decision step settles them all.
+The proposals listed are every pending one, whichever flow raised it (monitoring 15.3–15.5, expiry
+15.1, changes 15.4 or this one), so that one decision step settles them all.
 """
 
 from __future__ import annotations
@@ -18,24 +18,12 @@ import pandas as pd
 
 from clustercert import contract
 from clustercert.issue import Issue, Severity
-from clustercert.lifecycle import Status
-from clustercert.management.calendar_months import month_day_deadline
-from clustercert.management.changes import filing_due
-from clustercert.management.expiry import classify_expiry
-from clustercert.management.monitoring import INCIDENT_COLUMNS
-from clustercert.management.parameters import ManagementParameters
-from clustercert.management.pipeline import expiry_stage, state
+from clustercert.management.pipeline import grounds, state
 from clustercert.management.pipeline.inputs import read_typed_table, table_files
 from clustercert.management.pipeline.outputs import write_csv, write_index, write_issues
-from clustercert.management.revocation import (
-    CLEAR,
-    CONFIRM,
-    apply_revocation_decisions,
-    propose_revocations,
-    veto_rule_from_policy,
-)
+from clustercert.management.revocation import CLEAR, CONFIRM, apply_revocation_decisions
 from clustercert.management.tables import records, text
-from clustercert.registry import Registry, Transaction
+from clustercert.registry import Registry
 from clustercert.submission import ROW
 
 ISSUES_FILE = "revocation_issues.csv"
@@ -86,55 +74,6 @@ def read_decisions(path: Path) -> TableRead:
     return TableRead(Path(path).name, frame, issues)
 
 
-def _monitoring_rows(tx: Transaction, deadline_md: str) -> pd.DataFrame:
-    rows = [
-        {
-            "certificate_id": r.certificate_id,
-            "report_status": r.status,
-            "report_year": r.report_year,
-            "deadline": month_day_deadline(r.report_year + 1, deadline_md),
-            "note": (r.payload or {}).get("note") or "",
-            "file": (r.payload or {}).get("file") or "",
-        }
-        for r in tx.monitoring_reports()
-        if r.status == "missing"
-    ]
-    return pd.DataFrame(
-        rows, columns=["certificate_id", "report_status", "report_year", "deadline", "note", "file"]
-    )
-
-
-def _filing_rows(tx: Transaction, window_months: int) -> pd.DataFrame:
-    rows = [
-        {
-            "certificate_id": f.certificate_id,
-            "change_type": f.change_type,
-            "changed_on": f.changed_on,
-            "filed_on": f.filed_on,
-            "on_time": False,
-            "due_on": filing_due(f.changed_on, window_months),
-            "new_value": f.new_value,
-            "file": "变更备案" if f.source == "filing" else "年度发展情况",
-            "sheet": "",
-            "row": None,
-        }
-        for f in tx.change_filings()
-        if not f.on_time
-    ]
-    return pd.DataFrame(rows)
-
-
-def _review_failures(tx: Transaction, renewal_years: int, policy_name: str) -> list[Any]:
-    failures = []
-    for sub in state.review_submissions(tx):
-        cert = tx.certification(sub.certificate_id)
-        if sub.status == Status.INELIGIBLE and cert is not None and cert.status != Status.REVOKED:
-            failures.append(
-                expiry_stage.stored_review_outcome(tx, sub, cert.valid_until, policy_name, renewal_years)
-            )
-    return failures
-
-
 def _unknown_findings(findings: TableRead, known: set[str]) -> list[Issue]:
     sheet = contract.FINDINGS
     return [
@@ -154,38 +93,28 @@ def propose(
     policy: Any,
     flow_run_id: str | None = None,
 ) -> RevocationOutcome:
-    """Every ground of Art. 15 from the registry and the findings; proposals recorded."""
-    params = ManagementParameters.from_policy(policy)
+    """Every ground of Art. 15 from the registry's current facts and the findings; proposals recorded."""
     findings = list(findings)
     issues = [i for f in findings for i in f.issues]
+    frames = [f.frame for f in findings if not f.frame.empty]
     with registry.transaction(flow_run_id=flow_run_id) as tx:
-        certificates = state.certificates_frame(tx, as_of)
-        known = set(certificates["certificate_id"])
+        known = set(state.certificates_frame(tx, as_of)["certificate_id"])
         for read in findings:
             issues += _unknown_findings(read, known)
-        applications, _ = expiry_stage.review_applications(tx)
-        expiry_rows = classify_expiry(
-            certificates,
-            as_of,
-            applications,
-            expiry_notice_days=params.expiry_notice_days,
-            review_window_days=params.review_window_days,
-        )
-        frames = [f.frame for f in findings if not f.frame.empty]
-        incidents = pd.DataFrame(state.monitoring_payload_rows(tx, "incidents"))
-        proposals = propose_revocations(
-            as_of,
-            expiry_rows=expiry_rows,
-            review_failures=_review_failures(tx, params.renewal_years, policy.name),
+        new = grounds.record(
+            tx,
+            as_of=as_of,
+            policy=policy,
+            grounds=grounds.ALL_GROUNDS,
             findings=pd.concat(frames, ignore_index=True) if frames else None,
-            monitoring_rows=_monitoring_rows(tx, params.monitoring_deadline),
-            filing_rows=_filing_rows(tx, params.filing_window_months),
-            incidents=incidents.reindex(columns=INCIDENT_COLUMNS) if not incidents.empty else None,
-            veto_rules=veto_rule_from_policy(policy),
         )
-        new = state.record_proposals(tx, proposals[proposals["certificate_id"].isin(known)])
         rows = state.pending_proposals(tx)
     return RevocationOutcome(as_of, rows, issues, new)
+
+
+def revocation_calendar_gap(registry: Registry, *, policy: Any) -> str | None:
+    """The calendar a revocation run needs, checked before it starts (see `grounds.calendar_gap`)."""
+    return grounds.calendar_gap(registry, policy)
 
 
 def answers_to_decisions(answers: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
