@@ -30,8 +30,9 @@ from clustercert.stages import collect, facts, guard, prefecture, score, shortli
 from clustercert.stages.context import CampaignContext, context
 from clustercert.stages.setup import DEFAULT_POLICY, CampaignSetup
 from flows import artifacts
-from flows.runtime import flow_run_id, results, task_runner, today_shanghai
+from flows.runtime import task_runner, today_shanghai
 from tasks import campaign as t
+from tasks.runtime import flow_run_id, results
 
 
 class StageRefused(Exception):

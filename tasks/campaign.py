@@ -22,7 +22,7 @@ from clustercert.stages.context import context
 from clustercert.stages.setup import CampaignSetup, code_version
 from clustercert.submission import Submission
 from clustercert.validation import QualityReport, StructureResult
-from flows.runtime import unit_task
+from tasks.runtime import unit_task
 
 
 def _digest(*parts: object) -> str:

@@ -18,7 +18,7 @@ from clustercert.management import pipeline
 from clustercert.policy import Policy, load_policy
 from clustercert.registry import Registry
 from clustercert.submission import Submission
-from flows.runtime import flow_run_id, unit_task
+from tasks.runtime import flow_run_id, unit_task
 
 POLICY = "hlj-2023"
 Overrides = dict[str, Any] | None
