@@ -38,12 +38,7 @@ def collected(ctx: CampaignContext, result: Collected) -> None:
         for s in result.current
     ]
     rows += [
-        {
-            "申报编号": old.submission_id,
-            "文件": old.file,
-            "SHA-256": old.sha256[:16],
-            "可读取": f"已被 {new} 替代",
-        }
+        {"申报编号": old, "文件": "", "SHA-256": "", "可读取": f"已被更正后的申报 {new} 替代"}
         for old, new in result.superseded
     ]
     publish_table(f"campaign-{ctx.year}-collected", rows, f"{ctx.year}年收到的申报材料（已按 SHA-256 归档）")

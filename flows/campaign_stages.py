@@ -157,7 +157,7 @@ def collect_submissions(
     with stage_run(setup, reports_dir) as ctx:
         paths = collect.inbox_entries(ctx)
         received = results(t.receive_file.map(paths, setup=unmapped(setup)))
-        collected = collect.decide(received)
+        collected = collect.decide(received, collect.read_known(ctx.registry(), setup.year))
         try:
             guard.check_collect(ctx.registry(), ctx, collected.current)
         except Refused as exc:

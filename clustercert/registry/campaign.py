@@ -102,9 +102,13 @@ class CampaignWrites(TransactionCore):
         application_type: str | None = None,
         certificate_id: str | None = None,
         sources: list[dict[str, Any]] | None = None,
+        supersede_older: bool = True,
     ) -> Submission:
         """Record a received file once. A new file for a cluster that already has one in this
-        campaign supersedes the older (by received_at): both stay, the older marked superseded."""
+        campaign supersedes the older (by received_at): both stay, the older marked superseded.
+
+        With `supersede_older=False` the caller decides which file supersedes which (`supersede`).
+        """
         existing = self.session.get(Submission, submission_id)
         if existing is not None:
             if existing.sha256 != sha256:
@@ -142,11 +146,43 @@ class CampaignWrites(TransactionCore):
             article="第八条",
         )
         self.session.flush()
-        if key is not None:
+        if key is not None and supersede_older:
             self._supersede_older(campaign_year, key)
         return row
 
-    def record_intake(self, submission: ReceivedSubmission, campaign_year: int) -> Submission:
+    def supersede(self, older_id: str, newer_id: str) -> bool:
+        """A corrected file (`newer_id`) replaces an earlier one of the same cluster; both are kept.
+
+        False when the older is already superseded by it. A certified submission is never replaced
+        (its certificate stands; `clustercert.stages.guard` refuses such a run first): `Conflict`.
+        """
+        older = self._require(Submission, older_id)
+        newer = self._require(Submission, newer_id)
+        if older.superseded_by == newer_id and older.status == Status.SUPERSEDED:
+            return False
+        if older.cluster_key is None or older.cluster_key != newer.cluster_key:
+            raise Conflict(f"{newer_id} is not a file of the same cluster as {older_id}")
+        if Status.SUPERSEDED not in _targets(older.status):
+            raise Conflict(f"submission {older_id} is {older.status}: a later file cannot replace it")
+        self._audit(
+            K.SUBMISSION,
+            older_id,
+            from_status=older.status,
+            to_status=Status.SUPERSEDED,
+            reason=(
+                f"同一集群本年度报送了更正后的申报材料（申报编号 {newer_id}，文件 {newer.file_name}），"
+                "本份申报材料由其替代，原件保留"
+            ),
+            article="第九条",
+        )
+        older.status = str(Status.SUPERSEDED)
+        older.superseded_by = newer_id
+        older.updated_at = self.clock()
+        return True
+
+    def record_intake(
+        self, submission: ReceivedSubmission, campaign_year: int, *, supersede_older: bool = True
+    ) -> Submission:
         """`record_submission` for what intake produced: names, hashes and archive paths as read."""
         sources = submission.sources
         if len(sources) == 1:
@@ -167,6 +203,7 @@ class CampaignWrites(TransactionCore):
             application_type=submission.profile_value("application_type"),
             certificate_id=submission.profile_value("certificate_id"),
             sources=[asdict(source) for source in sources],
+            supersede_older=supersede_older,
         )
 
     # -- stage facts (第九条、第十条): what later stages and the overview read back -----------------

@@ -109,6 +109,22 @@ def write_validation(
 # --- score-clusters -----------------------------------------------------------------------------
 
 
+EVALUATION_FACTS = (
+    "submission_id",
+    "file",
+    "cluster_name",
+    "county_code",
+    "county_name",
+    "prefecture_code",
+    "valid",
+    "eligible",
+    "vetoed",
+    "failed_criteria",
+    "warnings",
+    "score",
+)
+
+
 def contribution_rows(evaluation: Evaluation) -> list[dict[str, Any]]:
     return [
         {
@@ -142,7 +158,8 @@ def write_scores(
     for row in records(rows):
         evaluation = by_id.get(row["submission_id"])
         if evaluation is not None:
-            write_evaluation(ctx, row, evaluation)
+            # The page shows what this stage decided; what later stages decide is on the cluster page.
+            write_evaluation(ctx, {k: v for k, v in row.items() if k in EVALUATION_FACTS}, evaluation)
     lines = [r for sid in sorted(by_id) for r in criteria_rows(by_id[sid])]
     return {
         "criteria": write_rows_csv(
