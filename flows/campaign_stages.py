@@ -30,7 +30,7 @@ from clustercert.stages import collect, facts, guard, prefecture, score, shortli
 from clustercert.stages.context import CampaignContext, context
 from clustercert.stages.setup import DEFAULT_POLICY, CampaignSetup
 from flows import artifacts
-from flows.runtime import task_runner, today_shanghai
+from flows.runtime import registry_writes, task_runner, today_shanghai, var_root
 from tasks import campaign as t
 from tasks.runtime import flow_run_id, results
 
@@ -53,10 +53,18 @@ def refusable(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def setup_of(**params: Any) -> CampaignSetup:
-    as_of = params.get("as_of") or today_shanghai()
-    return CampaignSetup.from_parameters(
-        **{**params, "as_of": as_of, "overrides": params.get("overrides") or {}}
-    )
+    """The plain setup from a stage's parameters; folders left empty come from the environment of the
+    machine that runs it (`$CLUSTERCERT_VAR/out/yearly-campaign`, `$CLUSTERCERT_VAR/inbox/campaign`),
+    so a deployment carries no path of the machine that registered it."""
+    values = {
+        **params,
+        "as_of": params.get("as_of") or today_shanghai(),
+        "overrides": params.get("overrides") or {},
+        "out": params.get("out") or str(var_root() / "out" / "yearly-campaign"),
+    }
+    if "inbox" in params and not params.get("inbox"):
+        values["inbox"] = str(var_root() / "inbox" / "campaign")
+    return CampaignSetup.from_parameters(**values)
 
 
 @contextlib.contextmanager
@@ -124,8 +132,8 @@ RUN_NAME = "{stage}-{year}"
 @refusable
 def collect_submissions(
     year: int,
-    out: str,
-    inbox: str,
+    out: str | None = None,
+    inbox: str | None = None,
     as_of: date | None = None,
     db_url: str | None = None,
     policy: str = DEFAULT_POLICY,
@@ -140,8 +148,8 @@ def collect_submissions(
 
     Args:
         year: 申报年度 Y (campaign year)
-        out: 输出目录 (published reports and the raw-file archive)
-        inbox: 收件目录 (one file or CSV folder per cluster)
+        out: 输出目录 (published reports and the raw-file archive; default $CLUSTERCERT_VAR/out/yearly-campaign)
+        inbox: 收件目录 (one file or CSV folder per cluster; default $CLUSTERCERT_VAR/inbox/campaign)
         as_of: 评审基准日 (default: today, Asia/Shanghai)
         db_url: 登记库地址 (default: $CLUSTERCERT_DB_URL)
         policy: 政策文件 (default hlj-2023)
@@ -162,7 +170,8 @@ def collect_submissions(
             guard.check_collect(ctx.registry(), ctx, collected.current)
         except Refused as exc:
             _refuse(exc)
-        collect.record(ctx.registry(), ctx, collected, flow_run_id())
+        with registry_writes():
+            collect.record(ctx.registry(), ctx, collected, flow_run_id())
         artifacts.collected(ctx, collected)
         c = collected.counts()
         log.info(
@@ -178,7 +187,7 @@ def collect_submissions(
 @refusable
 def validate_submissions(
     year: int,
-    out: str,
+    out: str | None = None,
     as_of: date | None = None,
     db_url: str | None = None,
     policy: str = DEFAULT_POLICY,
@@ -194,7 +203,7 @@ def validate_submissions(
 
     Args:
         year: 申报年度 Y (campaign year)
-        out: 输出目录
+        out: 输出目录 (default $CLUSTERCERT_VAR/out/yearly-campaign)
         as_of: 评审基准日 (default: today, Asia/Shanghai)
         db_url: 登记库地址 (default: $CLUSTERCERT_DB_URL)
         policy: 政策文件 (default hlj-2023)
@@ -220,7 +229,8 @@ def validate_submissions(
         structured = [st for _, st in checked]
         report = results([t.check_quality.submit(opaque(structured), [r.sha256 for r in recorded], setup)])[0]
         outcome = validate.decide(subs, structured, report)
-        validate.record(ctx.registry(), outcome, flow_run_id())
+        with registry_writes():
+            validate.record(ctx.registry(), outcome, flow_run_id())
         written.write_validation(ctx, subs, outcome, report)
         artifacts.validated(ctx, outcome)
         c = validate.counts(outcome)
@@ -240,7 +250,7 @@ def structure_batch(count: int) -> int:
 @refusable
 def score_clusters(
     year: int,
-    out: str,
+    out: str | None = None,
     as_of: date | None = None,
     db_url: str | None = None,
     policy: str = DEFAULT_POLICY,
@@ -256,7 +266,7 @@ def score_clusters(
 
     Args:
         year: 申报年度 Y (campaign year)
-        out: 输出目录
+        out: 输出目录 (default $CLUSTERCERT_VAR/out/yearly-campaign)
         as_of: 评审基准日 (default: today, Asia/Shanghai)
         db_url: 登记库地址 (default: $CLUSTERCERT_DB_URL)
         policy: 政策文件 (default hlj-2023)
@@ -282,7 +292,8 @@ def score_clusters(
             for b in results(t.evaluate_clusters.map(batches, setup=unmapped(setup), label=labels))
             for e in b
         ]
-        score.record(registry, ctx, evaluations, flow_run_id())
+        with registry_writes():
+            score.record(registry, ctx, evaluations, flow_run_id())
         with registry.transaction() as tx:
             rows = facts.decision_rows(tx, setup.year, setup.policy)
         written.write_scores(ctx, rows, evaluations)
@@ -304,7 +315,7 @@ def score_clusters(
 @refusable
 def prefecture_recommendation(
     year: int,
-    out: str,
+    out: str | None = None,
     as_of: date | None = None,
     db_url: str | None = None,
     policy: str = DEFAULT_POLICY,
@@ -322,7 +333,7 @@ def prefecture_recommendation(
 
     Args:
         year: 申报年度 Y (campaign year)
-        out: 输出目录
+        out: 输出目录 (default $CLUSTERCERT_VAR/out/yearly-campaign)
         as_of: 评审基准日 (default: today, Asia/Shanghai)
         db_url: 登记库地址 (default: $CLUSTERCERT_DB_URL)
         policy: 政策文件 (default hlj-2023)
@@ -383,7 +394,8 @@ def prefecture_recommendation(
                 )
             except Refused as exc:
                 _refuse(exc)
-        prefecture.record(ctx.registry(), recommendations, flow_run_id(), actor=actor)
+        with registry_writes():
+            prefecture.record(ctx.registry(), recommendations, flow_run_id(), actor=actor)
         for rec in recommendations:
             written.write_prefecture(ctx, rec)
         artifacts.recommended(ctx, recommendations)
@@ -410,7 +422,7 @@ def _names(rows: Any) -> dict[str, str]:
 @refusable
 def provincial_shortlist(
     year: int,
-    out: str,
+    out: str | None = None,
     as_of: date | None = None,
     db_url: str | None = None,
     policy: str = DEFAULT_POLICY,
@@ -426,7 +438,7 @@ def provincial_shortlist(
 
     Args:
         year: 申报年度 Y (campaign year)
-        out: 输出目录
+        out: 输出目录 (default $CLUSTERCERT_VAR/out/yearly-campaign)
         as_of: 评审基准日，公示自该日起 (default: today, Asia/Shanghai)
         db_url: 登记库地址 (default: $CLUSTERCERT_DB_URL)
         policy: 政策文件 (default hlj-2023)
@@ -446,7 +458,8 @@ def provincial_shortlist(
             guard.check_unchanged(inputs.issued, outcome.certification, _names(inputs.rows))
         except Refused as exc:
             _refuse(exc)
-        shortlist.record(ctx.registry(), ctx, outcome, flow_run_id())
+        with registry_writes():
+            shortlist.record(ctx.registry(), ctx, outcome, flow_run_id())
         written.write_shortlist(ctx, outcome)
         artifacts.shortlisted(ctx, outcome)
         c = outcome.counts()

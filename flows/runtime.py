@@ -62,6 +62,32 @@ def task_runner() -> Any:
     return ThreadPoolTaskRunner(max_workers=workers)
 
 
+REGISTRY_LIMIT_ENV = "CLUSTERCERT_REGISTRY_LIMIT"  # a Prefect global concurrency limit's name
+
+
+def registry_writes() -> Any:
+    """Hold a slot of the global concurrency limit named by $CLUSTERCERT_REGISTRY_LIMIT while a stage
+    writes its transaction (several runs on several workers then write one at a time); without it,
+    the database's own locking serialises writers (PostgreSQL rows, SQLite's BEGIN IMMEDIATE)."""
+    import contextlib
+    import os
+
+    name = os.environ.get(REGISTRY_LIMIT_ENV)
+    if not name:
+        return contextlib.nullcontext()
+    from prefect.concurrency.sync import concurrency
+
+    return concurrency(name, occupy=1, strict=True)
+
+
+def var_root() -> Any:
+    """This machine's clustercert folder ($CLUSTERCERT_VAR, default ./var), absolute."""
+    import os
+    from pathlib import Path
+
+    return Path(os.environ.get("CLUSTERCERT_VAR", "var")).resolve()
+
+
 def today_shanghai() -> Any:
     from datetime import datetime
     from zoneinfo import ZoneInfo

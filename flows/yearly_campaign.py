@@ -41,8 +41,8 @@ class CampaignRefused(Exception):
 @flow(name="yearly-campaign", flow_run_name="campaign-{year}", log_prints=False)
 def yearly_campaign(
     year: int,
-    inbox: str,
-    out: str,
+    inbox: str | None = None,
+    out: str | None = None,
     as_of: date | None = None,
     decisions: str | None = None,
     db_url: str | None = None,
@@ -58,8 +58,8 @@ def yearly_campaign(
 
     Args:
         year: 申报年度 Y (campaign year)
-        inbox: 收件目录 (one file or CSV folder per cluster)
-        out: 输出目录 (reports, extracts, the raw-file archive)
+        inbox: 收件目录 (one file or CSV folder per cluster; default $CLUSTERCERT_VAR/inbox/campaign)
+        out: 输出目录 (reports, extracts, the raw-file archive; default $CLUSTERCERT_VAR/out/yearly-campaign)
         as_of: 评审基准日，公示自该日起 (default: today, Asia/Shanghai)
         decisions: 人工决定目录 (spot_checks / prefecture_decisions / objections)
         db_url: 登记库地址 (default: $CLUSTERCERT_DB_URL, else sqlite:///var/clustercert.db)
@@ -89,7 +89,7 @@ def yearly_campaign(
         check_campaign(
             year=setup.year,
             as_of=setup.as_of,
-            inbox=Path(inbox),
+            inbox=Path(setup.inbox or ""),
             out=setup.out_path,
             decisions=Path(decisions) if decisions else None,
             policy_name=setup.policy,

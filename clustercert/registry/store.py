@@ -42,6 +42,7 @@ from clustercert.registry.models import (
 
 DEFAULT_URL = "sqlite:///var/clustercert.db"  # relative to the working directory
 URL_ENV = "CLUSTERCERT_DB_URL"
+VAR_ENV = "CLUSTERCERT_VAR"  # the folder of a machine's clustercert state (var/ by default)
 
 
 class RegistryUnavailable(Exception):
@@ -61,8 +62,14 @@ class Transaction(CampaignWrites, CertificationWrites, DynamicWrites):
 
 
 def resolve_url(url: str | None = None) -> str:
-    """An explicit URL, else $CLUSTERCERT_DB_URL, else the SQLite file under ./var/."""
-    return url or os.environ.get(URL_ENV) or DEFAULT_URL
+    """An explicit URL, else $CLUSTERCERT_DB_URL, else the SQLite file `clustercert.db` under
+    $CLUSTERCERT_VAR (made absolute: a worker runs flows in a folder of its own), else under ./var/."""
+    if url or os.environ.get(URL_ENV):
+        return url or os.environ[URL_ENV]
+    var = os.environ.get(VAR_ENV)
+    if var:
+        return f"sqlite:///{(Path(var) / 'clustercert.db').resolve()}"
+    return DEFAULT_URL
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
