@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from clustercert.policy.measures import measure_kind
 from clustercert.policy.model import Criterion, Parameter, Policy, PolicyError, ScoringModel, VetoRule
 from clustercert.policy.parsing import (
     GROWTH_METHODS,
@@ -224,9 +225,6 @@ def _check_references(
 
 
 def _check_measures(criteria: tuple[Criterion, ...], scoring: ScoringModel | None) -> None:
-    # Imported here: the rules package imports the policy package, not the other way round at import time.
-    from clustercert.rules.indicators import measure_kind
-
     for c in criteria:
         if not c.confirmed:
             continue

@@ -25,6 +25,7 @@ import pandas as pd
 
 from clustercert.comparison import exact, holds
 from clustercert.contract import ANNUAL_INDICATORS, YES
+from clustercert.policy import measures
 from clustercert.submission import ClusterData
 
 Row = Mapping[str, Fraction | None]
@@ -353,12 +354,14 @@ def profile_flag(data: ClusterData, key: str) -> bool:
     return is_yes(data.profile.get(key))
 
 
-def measure_kind(name: str | None) -> str | None:
-    """Which family a measure name belongs to; the policy loader checks criteria against it."""
-    if name in YEARLY:
-        return "yearly"
-    if name in VALUE:
-        return "value"
-    if name in PLAN:
-        return "plan"
-    return None
+# The policy's vocabulary of measures is exactly what this module computes (a bug otherwise).
+for _name, _computed, _known in (
+    ("yearly", YEARLY, measures.YEARLY),
+    ("value", VALUE, measures.VALUE),
+    ("plan", PLAN, measures.PLAN),
+):
+    if set(_computed) != _known:
+        raise RuntimeError(
+            f"{_name} measures differ from the policy vocabulary: {sorted(set(_computed) ^ _known)}"
+        )
+measure_kind = measures.measure_kind
