@@ -7,11 +7,12 @@ finishes, and `wait_until_recorded` blocks until the API holds each of them in a
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 from uuid import UUID
 
@@ -159,24 +160,41 @@ def wait_until_recorded(timeout: float = 300.0, ids: Iterable[UUID] | None = Non
     return recorded, len(wanted)
 
 
-class InMemory:
-    """Hands a large in-process object (tables of a whole campaign) to a sub-flow.
+@contextlib.contextmanager
+def local_api(startup_timeout: int = 120) -> Iterator[str]:
+    """The Prefect API this command uses: $PREFECT_API_URL when set, else a throw-away server.
 
-    Prefect records a sub-flow's parameters in its API; encoding a campaign's DataFrames would
-    cost more than the work. This handle has no `__dict__` and refuses to be copied, so Prefect
-    stores the placeholder "<InMemory>" and passes the object through untouched.
+    The throw-away server is started here, before any flow, and its URL exported, so that every
+    process the run starts (a process pool, a Dask LocalCluster) records its task runs in the same
+    API instead of starting a server of its own. It stops when the block ends (or with its parent,
+    see `server_guard`).
     """
+    import os
 
-    __slots__ = ("value",)
+    url = os.environ.get("PREFECT_API_URL")
+    if url:
+        yield url
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    def __init__(self, value: Any) -> None:
-        self.value = value
+    server = SubprocessASGIServer()
+    server.start(timeout=startup_timeout)
+    os.environ["PREFECT_API_URL"] = server.api_url
+    quiet = _NoUiLinks()  # the throw-away server has no UI to link to
+    logging.getLogger("prefect.flow_runs").addFilter(quiet)
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+            yield server.api_url
+    finally:
+        logging.getLogger("prefect.flow_runs").removeFilter(quiet)
+        os.environ.pop("PREFECT_API_URL", None)
+        server.stop()
 
-    def __reduce__(self) -> Any:
-        raise TypeError("InMemory values stay in this process")
 
-    def __repr__(self) -> str:
-        return f"<InMemory {type(self.value).__name__}>"
+class _NoUiLinks(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("View at ")
 
 
 def warm_up_in_background(module: str) -> threading.Thread:

@@ -31,7 +31,6 @@ from flows.campaign_stages import (
     validate_submissions,
     write_overview,
 )
-from flows.runtime import warm_up_in_background
 
 
 class CampaignRefused(Exception):
@@ -135,14 +134,10 @@ def yearly_campaign(
 def run_locally(**params: Any) -> dict[str, Any]:
     """Run yearly-campaign in this process and return once the Prefect API has recorded every task.
 
-    Starting a throw-away Prefect server takes several seconds, and so does importing Great
-    Expectations: the import runs in the background while the flow waits for the server. A refused
-    or failed run raises `CampaignRefused` with its message.
+    A refused or failed run raises `CampaignRefused` with its message.
     """
     from flows.runtime import wait_until_recorded
 
-    if params.get("engine", "gx") == "gx":
-        warm_up_in_background("great_expectations")
     state = yearly_campaign(**params, return_state=True)
     wait_until_recorded()
     if not state.is_completed():

@@ -156,10 +156,14 @@ def preflight(
 def run_campaign(**params: Any) -> dict[str, Any]:
     """Run the flow, then wait until the Prefect API has recorded every task run."""
     from clustercert.cli import CommandRefused
+    from flows.runtime import local_api, warm_up_in_background
     from flows.yearly_campaign import CampaignRefused, run_locally
 
+    if params.get("engine", "gx") == "gx":
+        warm_up_in_background("great_expectations")  # overlaps with the server's start
     try:
-        return run_locally(**params)
+        with local_api():
+            return run_locally(**params)
     except CampaignRefused as exc:
         raise CommandRefused(str(exc), 1) from None
 
@@ -168,10 +172,11 @@ def run_stage(name: str, **params: Any) -> dict[str, Any]:
     """One stage alone (its own flow run), then the same wait for a complete Prefect record."""
     from clustercert.cli import CommandRefused
     from flows.campaign_stages import STAGE_FLOWS
-    from flows.runtime import wait_until_recorded
+    from flows.runtime import local_api, wait_until_recorded
 
-    state = STAGE_FLOWS[name](**params, return_state=True)
-    wait_until_recorded()
+    with local_api():
+        state = STAGE_FLOWS[name](**params, return_state=True)
+        wait_until_recorded()
     if not state.is_completed():
         raise CommandRefused(state.message or f"{name} did not complete", 1)
     return state.result()

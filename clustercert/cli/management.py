@@ -124,18 +124,19 @@ def _run(
 ) -> int:
     from prefect.exceptions import FailedRun
 
-    from flows.runtime import wait_until_recorded
+    from flows.runtime import local_api, wait_until_recorded
 
-    try:
-        result = flow(**kw)
-    except FailedRun as stopped:  # the flow found it cannot run (flows.management_artifacts.stop_run)
+    with local_api():
+        try:
+            result = flow(**kw)
+        except FailedRun as stopped:  # the flow found it cannot run (flows.management_artifacts.stop_run)
+            wait_until_recorded()
+            print(f"未执行 not run: {stopped}", file=sys.stderr)
+            return 2
+        for line in lines(result):
+            print(line)
+        print(f"报告 report: {result['report']}")
         wait_until_recorded()
-        print(f"未执行 not run: {stopped}", file=sys.stderr)
-        return 2
-    for line in lines(result):
-        print(line)
-    print(f"报告 report: {result['report']}")
-    wait_until_recorded()
     return 1 if result.get("input_errors") else 0
 
 
