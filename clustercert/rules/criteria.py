@@ -104,7 +104,7 @@ def criterion_name(policy: Policy, criterion_id: str) -> str:
     """Article and words: "第五条（一）近三年产值均在15亿元以上"; "" for an id the policy does not know."""
     title = criterion_title(policy, criterion_id)
     article = criterion_article(policy, criterion_id)
-    return f"{article}{' ' if article.endswith('条') else ''}{title}" if title else ""
+    return f"{article}{'' if article.endswith('）') else ' '}{title}".strip() if title else ""
 
 
 def policy_inputs(policy: Policy) -> frozenset[tuple[str, str]]:
