@@ -416,7 +416,7 @@ def render_prefecture_list(
                 sum(_recommendation(r)[0] == Status.NOT_RECOMMENDED.label for r in rows),
             ),
         ],
-        table=Table(headers, body, numeric=numeric, empty="本市（地）没有符合条件的申报"),
+        table=Table(headers, body, numeric=numeric, empty="本市（地）没有符合条件的申报", cls="prefecture"),
         marks=mark_items(rows, marks, relpath),
     )
     xlsx = write_rows_xlsx(

@@ -82,7 +82,7 @@ def _criteria_table(
         found = for_criterion(c, warnings)
         flagged += bool(found)
         unit = criterion_unit(cid, policy_name)
-        threshold = readable_pairs(cid, fmt(c.get("threshold")), unit, policy_name)
+        threshold = readable_pairs(cid, fmt(c.get("threshold")), unit, policy_name, short=True)
         first, *more = _value(c, policy_name).split("；")
         rows.append(
             [

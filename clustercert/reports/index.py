@@ -27,13 +27,15 @@ def render_index(
     summary: Mapping[str, Any],
     subtitle: str = "",
     charts: Sequence[Mapping[str, Any]] = (),
+    lead: Mapping[str, Any] | None = None,
 ) -> Path:
     """index.html: summary cards (submitted … certified), charts and sections of links.
 
     sections: [{"title": str, "links": [{"href": relative path, "text": str, "note": str,
     "also": [{"href", "text"}] (the same list in another format)}]}]. Hrefs
     must be relative paths inside the folder, so the folder can be zipped and opened offline.
-    charts: [{"title": str, "charts": [inline SVG markup from `charts.py`], "note": str}].
+    charts: [{"title": str, "charts": [inline SVG markup from `charts.py`], "note": str}];
+    lead: one link shown first ({"href", "text", "note"}): where to start reading.
     """
     cards = [(_card_label(k), fmt(v)) for k, v in summary.items() if not is_blank(v)]
     clean_sections = [
@@ -71,4 +73,11 @@ def render_index(
         cards=cards,
         charts=clean_charts,
         sections=clean_sections,
+        lead={
+            "href": check_relative(fmt(lead.get("href"))),
+            "text": fmt(lead.get("text")),
+            "note": fmt(lead.get("note")),
+        }
+        if lead
+        else None,
     )

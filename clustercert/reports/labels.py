@@ -402,9 +402,12 @@ def parameter_label(parameter_id: Any, policy_name: str | None = None) -> str:
 _PAIR = re.compile(r"^\s*([^=;]+?)\s*=\s*([^;]*?)\s*$")
 
 
-def readable_pairs(criterion_id: Any, text: Any, unit: str = "", policy_name: str | None = None) -> str:
+def readable_pairs(
+    criterion_id: Any, text: Any, unit: str = "", policy_name: str | None = None, *, short: bool = False
+) -> str:
     """criteria.csv's "2023=152000; 2024=160000" or "champion=1; designated=11" as a person reads it:
-    "2023年 152000万元；2024年 160000万元", "持有……企业 1家；……"; other text unchanged."""
+    "2023年 152000万元；2024年 160000万元", "持有……企业 1家；……" (`short`: the branches' numbers
+    only, "1家；或6家", for thresholds); other text unchanged."""
     raw = _text(text)
     parts = [p for p in raw.split(";") if p.strip()]
     pairs = [_PAIR.match(p) for p in parts]
@@ -415,9 +418,11 @@ def readable_pairs(criterion_id: Any, text: Any, unit: str = "", policy_name: st
         key, value = match.group(1), match.group(2)  # type: ignore[union-attr]
         if key.isdigit() and len(key) == 4:
             shown.append(f"{key}年 {value}{unit}")
+        elif short:
+            shown.append(f"{value}{unit}")
         else:
             shown.append(f"{branch_label(criterion_id, key, policy_name) or key} {value}{unit}")
-    return "；".join(shown)
+    return ("；或" if short and not pairs[0].group(1).isdigit() else "；").join(shown)  # type: ignore[union-attr]
 
 
 def criterion_unit(criterion_id: Any, policy_name: str | None = None) -> str:

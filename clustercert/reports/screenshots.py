@@ -95,7 +95,8 @@ def pages(folder: Path) -> dict[str, Path]:
         "scores": folder / "scores.html",
         "certified": folder / "certified.html",
     }
-    prefecture = sorted((folder / "prefectures").glob("*.html"))
+    own = folder / "prefectures" / f"{cluster['prefecture_code']}.html"  # the list the cluster stopped on
+    prefecture = [own] if own.exists() else sorted((folder / "prefectures").glob("*.html"))
     if prefecture:
         found["prefecture"] = prefecture[0]
     return {name: path for name, path in found.items() if path.exists()}

@@ -446,4 +446,11 @@ def write_index(ctx: CampaignContext, rows: pd.DataFrame) -> Path:
         sections=[s for s in sections if s["links"]],
         summary=summary_counts(rows),
         charts=campaign_charts(rows) if len(rows) else [],
+        lead={
+            "href": PAGE_FILES["clusters"],
+            "text": "全部申报集群：每个集群的当前状态和理由",
+            "note": "点击集群名称查看其认定过程（每一步的时间、理由和依据条款）",
+        }
+        if _present(out, PAGE_FILES["clusters"])
+        else None,
     )
