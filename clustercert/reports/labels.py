@@ -99,15 +99,6 @@ EXPIRY_STATUS: dict[str, tuple[str, str]] = {
     "revoked": (Status.REVOKED.label, "bad"),
 }
 
-# Derived indicators that monitoring may chart next to the 经营指标 columns.
-DERIVED_INDICATORS: dict[str, str] = {
-    "sme_share_pct": "中小企业产值占比（%）",
-    "leading_share_pct": "主导产业产值占比（%）",
-    "patent_density": "每万人有效发明专利（件）",
-    "rd_growth_pct": "研发经费年均增长（%）",
-    "patent_growth_pct": "有效发明专利年均增长（%）",
-}
-
 # Colour of a status wherever it is shown (style.css classes), not words.
 STATUS_TONE: dict[Status, str] = {
     Status.SUBMITTED: "muted",
@@ -272,10 +263,14 @@ def scoring_indicator_unit(aspect_id: Any, indicator_id: Any, policy_name: str |
 
 
 def indicator_label(key: str) -> str:
+    """A 经营指标 column by its contract label, a derived measure (sme_share …) by the rules' name."""
+    from clustercert.rules.indicators import YEARLY
+
     for col in ANNUAL_INDICATORS:
         if col.key == key:
             return col.label
-    return DERIVED_INDICATORS.get(key, key)
+    measure = YEARLY.get(key)
+    return f"{measure.label}（{measure.unit}）" if measure else key
 
 
 def incident_headers() -> list[tuple[str, str]]:

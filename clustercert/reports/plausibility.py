@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -93,9 +94,14 @@ def for_criterion(row: Mapping[str, Any], warnings: Sequence[Issue]) -> list[Iss
     return [w for w in warnings if matches(w, sheet, rows, columns)]
 
 
+@cache
+def _inputs(policy_name: str | None) -> frozenset[tuple[str, str]]:
+    return policy_inputs(policy(policy_name))
+
+
 def on_decision(warnings: Sequence[Issue], policy_name: str | None = None) -> list[Issue]:
     """The warnings about a value a criterion or the score of the policy reads."""
-    cells = policy_inputs(policy(policy_name))
+    cells = _inputs(policy_name or None)
     return [w for w in warnings if (w.sheet, w.column) in cells]
 
 

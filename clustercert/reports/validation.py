@@ -43,16 +43,18 @@ def _issue_table(issues: Sequence[Issue]) -> Table:
 
     Check ids and our SPEC sections stay in validation_issues.csv: a county reads words, not codes.
     """
+    cited = any(public_reference(i.reference) for i in issues)
     rows = [
         [
             Cell(str(i.row) if i.row is not None else "—", "num"),
             cell(i.column or "—"),
             Cell(readable_message(i.message)),
-            Cell(public_reference(i.reference), "muted"),
+            *([Cell(public_reference(i.reference), "muted")] if cited else []),
         ]
         for i in issues
     ]
-    return Table(["行号", "列", "问题及修改要求", "依据"], rows, numeric={0}, cls="issues")
+    headers = ["行号", "列", "问题及修改要求", *(["依据"] if cited else [])]
+    return Table(headers, rows, numeric={0}, cls="issues")
 
 
 def _grouped_by_sheet(issues: Sequence[Issue]) -> list[dict[str, Any]]:
