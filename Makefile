@@ -8,7 +8,7 @@ export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
 export PREFECT_HOME := $(CURDIR)/var/prefect-home
 
-.PHONY: setup demo test lint format lock bench clean
+.PHONY: setup demo test lint format lock bench screenshots clean
 
 setup: $(STAMP)
 
@@ -38,6 +38,11 @@ lock:
 
 bench: setup
 	$(BIN)/python -m bench.campaign --scale provincial
+
+# The reports as people see them: a sample campaign photographed with headless Chromium
+# (apt-get install -y chromium fonts-noto-cjk); PNGs in var/screenshots.
+screenshots: setup
+	$(BIN)/python -m clustercert.samples.screenshots var/screenshots
 
 clean:
 	rm -rf var .pytest_cache

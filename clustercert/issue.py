@@ -10,8 +10,18 @@ from pathlib import Path
 
 
 class Severity(StrEnum):
-    ERROR = "error"  # the submission is invalid until it is fixed
-    WARNING = "warning"  # a reviewer should look; the submission stays valid
+    """How bad an issue is: the code (validation_issues.csv) and the Chinese label people read."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> Severity:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    ERROR = "error", "错误"  # the submission is invalid until it is fixed
+    WARNING = "warning", "提示"  # a reviewer should look; the submission stays valid
 
 
 @dataclass(frozen=True)

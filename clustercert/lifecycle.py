@@ -28,28 +28,38 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 class Status(StrEnum):
+    """A lifecycle status: the stable code (CSVs, the registry) and the Chinese label people read."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> Status:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
     # submission
-    SUBMITTED = "submitted"
-    INVALID = "invalid"
-    VALID = "valid"
-    INELIGIBLE = "ineligible"
-    ELIGIBLE = "eligible"
-    NOT_RECOMMENDED = "not_recommended"
-    RECOMMENDED = "recommended"
-    NOT_SHORTLISTED = "not_shortlisted"
-    SHORTLISTED = "shortlisted"
-    OBJECTION_UPHELD = "objection_upheld"
-    SUPERSEDED = "superseded"
+    SUBMITTED = "submitted", "已申报"
+    INVALID = "invalid", "校验未通过"
+    VALID = "valid", "校验通过"
+    INELIGIBLE = "ineligible", "不符合认定条件"
+    ELIGIBLE = "eligible", "符合认定条件"
+    NOT_RECOMMENDED = "not_recommended", "市（地）未推荐"
+    RECOMMENDED = "recommended", "市（地）推荐"
+    NOT_SHORTLISTED = "not_shortlisted", "未入选公示名单"
+    SHORTLISTED = "shortlisted", "入选公示名单"
+    OBJECTION_UPHELD = "objection_upheld", "公示异议成立，不予认定"
+    SUPERSEDED = "superseded", "已由更正后的申报取代"
     # both: a submission ends certified, a certification starts certified
-    CERTIFIED = "certified"
+    CERTIFIED = "certified", "已认定"
     # certification
-    EXPIRING = "expiring"
-    EXPIRED = "expired"
-    UNDER_REVIEW = "under_review"
-    RENEWED = "renewed"
-    REVOKED = "revoked"
-    REVOCATION_PROPOSED = "revocation_proposed"
-    CLEARED = "cleared"
+    EXPIRING = "expiring", "即将到期"
+    EXPIRED = "expired", "有效期已满"
+    UNDER_REVIEW = "under_review", "复核中"
+    RENEWED = "renewed", "复核通过，有效期延长"
+    REVOKED = "revoked", "已撤销认定"
+    REVOCATION_PROPOSED = "revocation_proposed", "拟撤销认定"
+    CLEARED = "cleared", "不予撤销"
 
 
 class EntityKind(StrEnum):
@@ -161,13 +171,27 @@ ARTICLES: Mapping[Status, str] = {
     S.CLEARED: "第十五条",
 }
 
-# Art. 15's five grounds, as the stable ids reports and CSVs use.
+# Art. 15's five grounds, as the stable ids reports and CSVs use, in the regulation's words; the one
+# source (management, the registry and the reports read them from here).
 REVOCATION_GROUNDS: Mapping[str, str] = {
     "15.1": "有效期满未申请复核或经复核未通过",
     "15.2": "发现虚假申报或存在违法违规行为",
     "15.3": "未及时报送集群年度发展情况，不接受、不配合监测监督工作",
-    "15.4": "发生重大变动未及时更新报备",
-    "15.5": "集群企业发生较大及以上事故、重大及以上网络和数据安全事件或偷税漏税、违法违规、严重失信等重大问题",
+    "15.4": "集群发生主导产业、空间范围、运营管理机构变更等重大变动未及时更新报备",
+    "15.5": "集群企业发生较大及以上安全、质量和环境污染等事故，重大及以上网络安全事件和数据安全事件，"
+    "以及偷税漏税、违法违规、严重失信和其它重大问题的行为",
+}
+_ITEMS = "一二三四五"
+
+
+def ground_article(ground: str) -> str:
+    """ "15.3" → "第十五条（三）"."""
+    return f"第十五条（{_ITEMS[int(ground.split('.')[1]) - 1]}）"
+
+
+# A ground as a person reads it: "第十五条（三）未及时报送集群年度发展情况，……".
+REVOCATION_GROUND_LABELS: Mapping[str, str] = {
+    g: ground_article(g) + t for g, t in REVOCATION_GROUNDS.items()
 }
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from clustercert.issue import Issue, sort_key
-from clustercert.submission import ClusterData, Submission
+from clustercert.submission import ROW, ClusterData, Submission
 from expectations import QualityReport, check_quality
 from schemas import StructureResult, check_structure
 
@@ -86,6 +86,6 @@ def _cluster_data(sub: Submission, structure: StructureResult) -> ClusterData | 
         submission_id=sub.submission_id,
         file=sub.file,
         sha256=sub.sha256,
-        profile=structure.profile,
+        profile={**structure.profile, ROW: dict(structure.profile_rows)},  # field → row: sources
         **{key: typed[key] for key in SHEETS},
     )

@@ -30,17 +30,11 @@ import pandas as pd
 
 from clustercert import contract
 from clustercert.issue import Issue, Severity
+from clustercert.lifecycle import REVOCATION_GROUND_LABELS
 from clustercert.management.calendar_months import shanghai_date
 from clustercert.management.tables import is_blank, location, output_frame, records, source_row, text
 
-GROUNDS = {
-    "15.1": "第十五条（一）有效期满未申请复核或经复核未通过",
-    "15.2": "第十五条（二）发现虚假申报或存在违法违规行为",
-    "15.3": "第十五条（三）未及时报送集群年度发展情况，不接受、不配合监测监督工作",
-    "15.4": "第十五条（四）集群发生主导产业、空间范围、运营管理机构变更等重大变动未及时更新报备",
-    "15.5": "第十五条（五）集群企业发生较大及以上安全、质量和环境污染等事故，重大及以上网络安全事件和数据安全事件，"
-    "以及偷税漏税、违法违规、严重失信和其它重大问题的行为",
-}
+GROUNDS = REVOCATION_GROUND_LABELS  # 第十五条 (一)–(五), from the lifecycle (the one source)
 PROPOSAL_COLUMNS = [
     "certificate_id",
     "ground",

@@ -12,8 +12,15 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from clustercert.contract import PRIVATE_FIELDS
-from clustercert.reports.labels import truthy
+from clustercert.issue import Issue
+from clustercert.lifecycle import Status
+from clustercert.reports.charts import histogram
+from clustercert.reports.labels import criteria_labels, policy, status_article, status_label, truthy
+from clustercert.reports.outcome import mark_items, name_cell, score_cell, status_cell
+from clustercert.reports.plausibility import describe
 from clustercert.reports.render import (
     PAGE_FILES,
     Cell,
@@ -21,6 +28,7 @@ from clustercert.reports.render import (
     bool_cell,
     campaign_subtitle,
     cell,
+    cluster_relpath,
     evaluation_relpath,
     fmt,
     fmt_number,
@@ -29,7 +37,6 @@ from clustercert.reports.render import (
     prefecture_name,
     prefecture_relpath,
     relative_href,
-    split_ids,
     to_number,
     write_page,
 )
@@ -64,9 +71,22 @@ PREFECTURE_LIST_COLUMNS: tuple[tuple[str, str], ...] = (
     ("operator_name", "运营管理机构"),
     ("score", "得分"),
     ("eligible", "符合认定条件"),
-    ("spot_check", "实地抽查"),
-    ("recommended", "是否推荐"),
-    ("note", "说明"),
+    ("spot_check", "实地抽查"),  # shown when the rows carry it
+    ("recommended", "推荐结论"),
+    ("reason", "理由"),
+    ("article", "依据"),
+    ("note", "说明"),  # shown when the rows carry it
+    ("data_warnings", "数据提示"),  # shown when a used value has a plausibility warning
+)
+_OPTIONAL_PREFECTURE_COLUMNS = ("spot_check", "note", "data_warnings")
+DROPPED_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("seq", "序号"),
+    ("cluster_name", "集群名称"),
+    ("prefecture_name", "所在市（地）"),
+    ("county_name", "所在县（市、区）"),
+    ("status", "结论"),
+    ("reason", "理由"),
+    ("article", "依据"),
 )
 
 # A mainland mobile or landline number (optionally +86, split by spaces or dashes), or any run of
@@ -193,28 +213,99 @@ def render_public_notice(
     return html, xlsx
 
 
+def _dropped_rows(dropped: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """Who was on the notice but is not certified, and why; phone-like numbers in a reason are masked."""
+    out = []
+    for seq, row in enumerate(dropped, start=1):
+        prefecture, county = place(row)
+        out.append(
+            {
+                "seq": str(seq),
+                "submission_id": fmt(row.get("submission_id")),
+                "cluster_name": fmt(row.get("cluster_name")),
+                "prefecture_name": prefecture,
+                "county_name": county,
+                "status": status_label(row.get("outcome") or row.get("final_status")),
+                "reason": _PHONE_LIKE.sub(MASKED, fmt(row.get("reason"))),
+                "article": status_article(row.get("outcome") or row.get("final_status"), row.get("article")),
+            }
+        )
+    return out
+
+
+MASKED = "（已隐去）"
+
+
+def campaign_value(campaign: Mapping[str, Any], parameter_id: str) -> Any:
+    """A policy parameter as the campaign applies it (its override, else the policy's value)."""
+    overrides = campaign.get("overrides") or {}
+    if isinstance(overrides, Mapping) and parameter_id in overrides:
+        return overrides[parameter_id]
+    return policy(fmt(campaign.get("policy")) or None).value(parameter_id)
+
+
 def render_certified_list(
-    out_dir: Path, *, rows: Sequence[Mapping[str, Any]], campaign: Mapping[str, Any]
+    out_dir: Path,
+    *,
+    rows: Sequence[Mapping[str, Any]],
+    campaign: Mapping[str, Any],
+    dropped: Sequence[Mapping[str, Any]] = (),
 ) -> tuple[Path, Path]:
-    """认定名单 (.html, .xlsx), as published (Art. 10): same privacy rules as the public notice."""
+    """认定名单 (.html, .xlsx), as published (Art. 10): same privacy rules as the public notice.
+
+    `dropped` are the clusters of the public notice that were not certified (objection upheld …),
+    rows with final_status (or outcome), reason and article: the page says who and why.
+    """
     optional = ("leading_industry", "operator_name")  # certified.csv lacks them; shown when given
     columns = [
         c for c in CERTIFIED_COLUMNS if c[0] not in optional or any(not is_blank(r.get(c[0])) for r in rows)
     ]
     public = public_rows(rows, columns)
     out_dir = Path(out_dir)
+    relpath = PAGE_FILES["certified"]
     year = fmt(campaign.get("year"))
     title = (
         f"{year}年黑龙江省中小企业特色产业集群认定名单" if year else "黑龙江省中小企业特色产业集群认定名单"
     )
+    table = _public_table(public, columns)
+    name_at = [k for k, _ in columns].index("cluster_name")
+    for line, src in zip(table.rows, rows, strict=True):
+        sid = fmt(src.get("submission_id"))
+        if sid:
+            line[name_at].href = relative_href(relpath, cluster_relpath(sid))
+    gone = _dropped_rows(dropped)
+    for row in gone:
+        for key in ("cluster_name", "reason"):
+            if looks_like_phone(row[key]):
+                raise PrivacyError(f"a dropped cluster's {key} carries a phone-like number")
+    gone_table = Table(
+        [h for _, h in DROPPED_COLUMNS],
+        [
+            [
+                Cell(r["seq"], "num"),
+                Cell(r["cluster_name"], href=relative_href(relpath, cluster_relpath(r["submission_id"]))),
+                Cell(r["prefecture_name"]),
+                Cell(r["county_name"]),
+                Cell(r["status"], "s-bad"),
+                Cell(r["reason"]),
+                Cell(r["article"]),
+            ]
+            for r in gone
+        ],
+        numeric={0},
+        empty="无",
+    )
     html = write_page(
         out_dir,
-        PAGE_FILES["certified"],
+        relpath,
         "certified_list.html.j2",
         title=title,
         subtitle=campaign_subtitle(campaign),
         count=len(public),
-        table=_public_table(public, columns),
+        table=table,
+        dropped=gone_table if gone else None,
+        n_dropped=len(gone),
+        validity_years=fmt(campaign_value(campaign, "A11.validity_years")),
     )
     xlsx = write_rows_xlsx(
         out_dir / "certified.xlsx",
@@ -224,55 +315,93 @@ def render_certified_list(
         title=title,
         stamp=campaign.get("as_of"),
     )
-    _assert_not_leaked([html, xlsx], _private_values(rows))
+    _assert_not_leaked([html, xlsx], _private_values([*rows, *dropped]))
     return html, xlsx
 
 
-def _prefecture_value(row: Mapping[str, Any], key: str) -> Any:
-    if key in ("eligible", "recommended"):
+def _prefecture_value(row: Mapping[str, Any], key: str, marks: Mapping[str, Sequence[Issue]]) -> Any:
+    if key == "eligible":
         flag = truthy(row.get(key))
         return "" if flag is None else ("是" if flag else "否")
+    if key == "recommended":
+        return _recommendation(row)[0]
+    if key == "article":
+        return status_article(row.get("outcome") or row.get("final_status"), row.get("article"))
     if key == "county_name":
         return place(row)[1]
     if key == "score":
         return fmt_number(row.get(key), 2)
+    if key == "data_warnings":
+        return describe(marks.get(fmt(row.get("submission_id")), ()))
     return fmt(row.get(key))
 
 
-def render_prefecture_list(
-    out_dir: Path, *, prefecture_code: str, rows: Sequence[Mapping[str, Any]], campaign: Mapping[str, Any]
-) -> tuple[Path, Path]:
-    """市地推荐名单 (.html, .xlsx) of one prefecture: each eligible cluster, the spot check and the decision.
+def _recommendation(row: Mapping[str, Any]) -> tuple[str, str]:
+    """(推荐结论, css class): the prefecture stage's outcome, else the recommended flag."""
+    outcome = fmt(row.get("outcome"))
+    if outcome:
+        return status_label(outcome), {"recommended": "s-ok", "not_recommended": "s-bad"}.get(
+            outcome, "s-warn"
+        )
+    flag = truthy(row.get("recommended"))
+    if flag is None:
+        return "", ""
+    code = Status.RECOMMENDED if flag else Status.NOT_RECOMMENDED
+    return code.label, "s-ok" if flag else "s-bad"
 
-    Rows are decisions.csv rows of the prefecture, optionally with leading_industry, operator_name,
-    spot_check (通过/不通过) and note; the order given is kept.
+
+def render_prefecture_list(
+    out_dir: Path,
+    *,
+    prefecture_code: str,
+    rows: Sequence[Mapping[str, Any]],
+    campaign: Mapping[str, Any],
+    marks: Mapping[str, Sequence[Issue]] | None = None,
+) -> tuple[Path, Path]:
+    """市地推荐名单 (.html, .xlsx) of one prefecture: each eligible cluster, its recommendation, the
+    reason (spot checks, the prefecture's answer) and the article.
+
+    Rows are the prefecture stage's rows (decisions rows + outcome, reason, article, prefecture_rank),
+    optionally with leading_industry, operator_name, spot_check and note; the order given is kept.
+    `marks`: submission id → plausibility warnings on values the decision rests on (⚠ on the score).
     """
+    marks = marks or {}
     name = prefecture_name(prefecture_code)
     relpath = prefecture_relpath(prefecture_code)
     title = f"{name}中小企业特色产业集群推荐名单"
+    present = {k for k in _OPTIONAL_PREFECTURE_COLUMNS if any(not is_blank(r.get(k)) for r in rows)}
+    if any(fmt(r.get("submission_id")) in marks for r in rows):
+        present.add("data_warnings")
+    columns = [
+        c for c in PREFECTURE_LIST_COLUMNS if c[0] not in _OPTIONAL_PREFECTURE_COLUMNS or c[0] in present
+    ]
+    html_columns = [c for c in columns if c[0] != "data_warnings"]  # the page marks the score instead
     xlsx_rows = []
     body = []
     for seq, src in enumerate(rows, start=1):
-        values = {k: _prefecture_value(src, k) for k, _ in PREFECTURE_LIST_COLUMNS}
+        values = {k: _prefecture_value(src, k, marks) for k, _ in columns}
         xlsx_rows.append(values | {"seq": seq, "score": to_number(src.get("score"))})
-        sid = fmt(src.get("submission_id"))
         line = []
-        for key, _ in PREFECTURE_LIST_COLUMNS:
+        for key, _ in html_columns:
             if key == "recommended":
-                line.append(bool_cell(src.get(key), "推荐", "不推荐"))
+                text, cls = _recommendation(src)
+                line.append(Cell(text, cls))
             elif key == "eligible":
                 line.append(bool_cell(src.get(key)))
             elif key == "spot_check":
                 text = values[key]
                 line.append(Cell(text, {"通过": "ok", "不通过": "bad"}.get(text, "")))
-            elif key == "cluster_name" and sid:
-                line.append(Cell(values[key], href=relative_href(relpath, evaluation_relpath(sid))))
-            elif key in ("seq", "score"):
-                line.append(Cell(str(seq) if key == "seq" else values[key], "num"))
+            elif key == "cluster_name":
+                line.append(name_cell(src, relpath))
+            elif key == "score":
+                line.append(score_cell(src, marks))
+            elif key == "seq":
+                line.append(Cell(str(seq), "num"))
             else:
                 line.append(Cell(values[key]))
         body.append(line)
-    headers = [h for _, h in PREFECTURE_LIST_COLUMNS]
+    headers = [h for _, h in html_columns]
+    numeric = {i for i, (k, _) in enumerate(html_columns) if k in ("seq", "score")}
     html = write_page(
         out_dir,
         relpath,
@@ -280,16 +409,20 @@ def render_prefecture_list(
         title=title,
         subtitle=campaign_subtitle(campaign, f"市（地）代码 {fmt(prefecture_code)}"),
         cards=[
-            ("申报集群", len(rows)),
-            ("符合认定条件", sum(truthy(r.get("eligible")) is True for r in rows)),
-            ("推荐", sum(truthy(r.get("recommended")) is True for r in rows)),
+            ("符合认定条件的集群", len(rows)),
+            (Status.RECOMMENDED.label, sum(_recommendation(r)[0] == Status.RECOMMENDED.label for r in rows)),
+            (
+                Status.NOT_RECOMMENDED.label,
+                sum(_recommendation(r)[0] == Status.NOT_RECOMMENDED.label for r in rows),
+            ),
         ],
-        table=Table(headers, body, numeric={0, 6}, empty="本市（地）没有符合条件的申报"),
+        table=Table(headers, body, numeric=numeric, empty="本市（地）没有符合条件的申报", cls="prefecture"),
+        marks=mark_items(rows, marks, relpath),
     )
     xlsx = write_rows_xlsx(
         Path(out_dir) / prefecture_relpath(prefecture_code, "xlsx"),
         xlsx_rows,
-        PREFECTURE_LIST_COLUMNS,
+        columns,
         sheet_title="推荐名单",
         title=title,
         numeric=("score",),
@@ -304,25 +437,45 @@ def _rank_key(row: Mapping[str, Any]) -> tuple:
     return (rank is None, rank or 0, -(score or 0), fmt(row.get("submission_id")))
 
 
+def score_histogram(rows: Sequence[Mapping[str, Any]]) -> Markup:
+    """The score distribution of the evaluated clusters, eligible and not."""
+    eligible = [r.get("score") for r in rows if truthy(r.get("eligible")) is True]
+    others = [r.get("score") for r in rows if truthy(r.get("eligible")) is not True]
+    return histogram(
+        [(Status.ELIGIBLE.label, eligible, "ok"), (Status.INELIGIBLE.label, others, "bad")],
+        title="得分分布（默认评分模型，每档10分）",
+    )
+
+
 def render_campaign_scores(
-    out_dir: Path, *, campaign: Mapping[str, Any], rows: Sequence[Mapping[str, Any]], model_note: str = ""
+    out_dir: Path,
+    *,
+    campaign: Mapping[str, Any],
+    rows: Sequence[Mapping[str, Any]],
+    model_note: str = "",
+    marks: Mapping[str, Sequence[Issue]] | None = None,
 ) -> Path:
-    """全省择优排序: decisions.csv rows ranked, each linked to its evaluation page."""
+    """全省择优排序: decisions rows ranked, each with its final status and reason, linked to its cluster
+    page and its evaluation page; ⚠ on a score resting on a value with a plausibility warning."""
+    marks = marks or {}
+    relpath = PAGE_FILES["scores"]
+    policy_name = fmt(campaign.get("policy")) or None
+    ordered = sorted(rows, key=_rank_key)
     body = []
-    for row in sorted(rows, key=_rank_key):
+    for row in ordered:
         prefecture, county = place(row)
         sid = fmt(row.get("submission_id"))
         body.append(
             [
                 cell(row.get("province_rank"), "num"),
-                Cell(fmt(row.get("cluster_name")), href=evaluation_relpath(sid)),
+                name_cell(row, relpath),
                 cell(prefecture),
                 cell(county),
-                Cell(fmt_number(row.get("score"), 2), "num"),
+                score_cell(row, marks),
                 bool_cell(row.get("eligible")),
-                cell("、".join(split_ids(row.get("failed_criteria"))), "muted"),
-                bool_cell(row.get("recommended"), good=None),
-                bool_cell(row.get("shortlisted"), good=None),
+                Cell("", "muted", lines=criteria_labels(row.get("failed_criteria"), policy_name)),
+                status_cell(row),
+                Cell("逐项评审", href=evaluation_relpath(sid)) if sid else Cell(""),
             ]
         )
     headers = [
@@ -333,15 +486,17 @@ def render_campaign_scores(
         "得分",
         "符合认定条件",
         "未达标条件",
-        "市（地）推荐",
-        "入选公示",
+        "当前状态及理由",
+        "评审详情",
     ]
     return write_page(
         out_dir,
-        PAGE_FILES["scores"],
+        relpath,
         "campaign_scores.html.j2",
         title="全省择优排序",
         subtitle=campaign_subtitle(campaign),
         model_note=model_note,
-        table=Table(headers, body, numeric={0, 4}, empty="没有进入评审的申报"),
+        chart=score_histogram(rows) if rows else "",
+        table=Table(headers, body, numeric={0, 4}, empty="没有进入评审的申报", cls="scores"),
+        marks=mark_items(ordered, marks, relpath),
     )

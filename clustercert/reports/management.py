@@ -13,12 +13,14 @@ from typing import Any
 
 from markupsafe import Markup
 
+from clustercert.lifecycle import REVOCATION_GROUNDS, ground_article
 from clustercert.reports.charts import line_chart, sparkline
 from clustercert.reports.labels import (
     EXPIRY_STATUS,
     REPORT_STATUS,
-    REVOCATION_GROUNDS,
     coded,
+    criteria_labels,
+    ground_label,
     indicator_label,
     truthy,
 )
@@ -197,8 +199,9 @@ def render_monitoring(
             "below_threshold",
             label("below_threshold"),
             lambda r: Cell(
-                "、".join(split_ids(r.get("below_threshold"))),
+                "",
                 "bad" if split_ids(r.get("below_threshold")) else "",
+                lines=criteria_labels(r.get("below_threshold")),
             ),
         ),
         ("plan_completion_pct", label("plan_completion_pct"), _num("plan_completion_pct")),
@@ -317,16 +320,14 @@ def render_revocation_proposals(out_dir: Path, *, as_of: Any, rows: Sequence[Map
         (
             "ground",
             label("ground"),
-            lambda r: Cell(REVOCATION_GROUNDS.get(fmt(r.get("ground")), fmt(r.get("ground")))),
+            lambda r: Cell(ground_label(r.get("ground"))),
         ),
         ("evidence", label("evidence"), _plain("evidence")),
         ("proposed_on", label("proposed_on"), _plain("proposed_on")),
     ]
     grounds = Counter(fmt(r.get("ground")) for r in rows)
     cards = [("撤销建议", len(rows))] + [
-        (f"第十五条（{'一二三四五'[int(g[-1]) - 1]}）", grounds[g])
-        for g in sorted(REVOCATION_GROUNDS)
-        if grounds[g]
+        (ground_article(g), grounds[g]) for g in sorted(REVOCATION_GROUNDS) if grounds[g]
     ]
     return _page(
         out_dir,
@@ -353,7 +354,7 @@ def render_national_recommendation(out_dir: Path, *, as_of: Any, rows: Sequence[
         (
             "failed_criteria",
             label("failed_criteria"),
-            lambda r: Cell("、".join(split_ids(r.get("failed_criteria"))), "muted"),
+            lambda r: Cell("", "muted", lines=criteria_labels(r.get("failed_criteria"), "national-2022")),
         ),
         ("score", label("score"), _num("score")),
     ]

@@ -2,11 +2,17 @@
 
 Layout (relative links between pages, so the folder can be zipped and opened offline):
 index.html · validation.html · feedback/<id>.html · validation_issues.csv · expectations.csv ·
-scores.html · evaluation/<id>.html · criteria.csv · decisions.csv · prefectures/<code>.html|.xlsx ·
-public_notice.html|.xlsx · certified.csv · certified.html|.xlsx · policy.json · archive/
+scores.html · evaluation/<id>.html · criteria.csv · decisions.csv · clusters.html ·
+clusters/<id>.html · prefectures/<code>.html|.xlsx · public_notice.html|.xlsx · certified.csv ·
+certified.html|.xlsx · policy.json · archive/
 
-A stage writes what it decided; the overview (decisions.csv, scores.html, index.html) is written
-from the registry, so it always shows every stage so far, whichever stage ran last.
+A stage writes what it decided; the overview (decisions.csv, scores.html, clusters.html, the cluster
+pages, index.html) is written from the registry, so it always shows every stage so far, whichever
+stage ran last.
+
+Plausibility warnings (validation warnings on a value a criterion or the score reads) are marked
+wherever a decision is shown. Writers take them as `warnings` (submission id → its validation
+warnings); given None, they read the validate stage's validation_issues.csv in the output folder.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import pandas as pd
 from clustercert.campaign.certification import CERTIFIED_COLUMNS
 from clustercert.campaign.prefecture import PrefectureRecommendation
 from clustercert.issue import Issue, write_issues_csv
+from clustercert.lifecycle import Status
 from clustercert.reference import prefectures
 from clustercert.reports.campaign import (
     render_campaign_scores,
@@ -29,9 +36,13 @@ from clustercert.reports.campaign import (
     render_prefecture_list,
     render_public_notice,
 )
+from clustercert.reports.charts import funnel_chart, status_bar
+from clustercert.reports.cluster import render_cluster, render_clusters_list
 from clustercert.reports.evaluation import render_evaluation
 from clustercert.reports.index import render_index
-from clustercert.reports.render import prefecture_relpath
+from clustercert.reports.labels import STATUS_COLOURS, STATUS_TONE, status, status_label
+from clustercert.reports.plausibility import Warnings, decision_marks, on_decision, warnings_of
+from clustercert.reports.render import PAGE_FILES, prefecture_relpath
 from clustercert.reports.validation import render_validation_summary, submission_facts, write_feedback
 from clustercert.reports.xlsx import write_rows_csv
 from clustercert.rules import CRITERIA_COLUMNS, Evaluation, criteria_rows
@@ -138,28 +149,52 @@ def contribution_rows(evaluation: Evaluation) -> list[dict[str, Any]]:
     ]
 
 
-def write_evaluation(ctx: CampaignContext, decision: Mapping[str, Any], evaluation: Evaluation) -> Path:
+def criteria_view(evaluation: Evaluation) -> list[dict[str, Any]]:
+    """criteria.csv rows with what a person reads besides: the criterion's words and the value as shown."""
+    return [
+        row | {"title": result.title, "shown": result.shown}
+        for row, result in zip(criteria_rows(evaluation), evaluation.criteria, strict=True)
+    ]
+
+
+def write_evaluation(
+    ctx: CampaignContext,
+    decision: Mapping[str, Any],
+    evaluation: Evaluation,
+    warnings: Sequence[Issue] = (),
+) -> Path:
+    """evaluation/<id>.html; `warnings` are the submission's validation warnings (`ValidationResult.warnings`),
+    each shown beside the criterion whose source it concerns."""
     return render_evaluation(
         ctx.reports,
         decision=decision,
-        criteria=criteria_rows(evaluation),
+        criteria=criteria_view(evaluation),
         contributions=contribution_rows(evaluation),
         model_note=evaluation.score.model_note,
         policy=ctx.meta,
         incidents=[asdict(i) for i in evaluation.veto_incidents],
+        warnings=warnings,
     )
 
 
 def write_scores(
-    ctx: CampaignContext, rows: pd.DataFrame, evaluations: Sequence[Evaluation]
+    ctx: CampaignContext,
+    rows: pd.DataFrame,
+    evaluations: Sequence[Evaluation],
+    warnings: Warnings | None = None,
 ) -> dict[str, Path]:
-    """Each evaluation page, criteria.csv and policy.json (the scores page is the overview's)."""
+    """Each evaluation page, criteria.csv and policy.json (the scores page is the overview's).
+
+    `warnings`: submission id → its validation warnings; None reads validation_issues.csv.
+    """
+    known = warnings_of(ctx.reports, warnings)
     by_id = {e.submission_id: e for e in evaluations}
     for row in records(rows):
         evaluation = by_id.get(row["submission_id"])
         if evaluation is not None:
             # The page shows what this stage decided; what later stages decide is on the cluster page.
-            write_evaluation(ctx, {k: v for k, v in row.items() if k in EVALUATION_FACTS}, evaluation)
+            facts = {k: v for k, v in row.items() if k in EVALUATION_FACTS}
+            write_evaluation(ctx, facts, evaluation, known.get(row["submission_id"], ()))
     lines = [r for sid in sorted(by_id) for r in criteria_rows(by_id[sid])]
     return {
         "criteria": write_rows_csv(
@@ -179,12 +214,18 @@ def write_policy(ctx: CampaignContext) -> Path:
 # --- prefecture-recommendation ------------------------------------------------------------------
 
 
-def write_prefecture(ctx: CampaignContext, recommendation: PrefectureRecommendation) -> tuple[Path, Path]:
+def write_prefecture(
+    ctx: CampaignContext, recommendation: PrefectureRecommendation, warnings: Warnings | None = None
+) -> tuple[Path, Path]:
+    """prefectures/<code>.html|.xlsx: each eligible cluster with its outcome, reason and article."""
+    rows = records(recommendation.rows)
+    marks = decision_marks(rows, warnings_of(ctx.reports, warnings), ctx.setup.policy)
     return render_prefecture_list(
         ctx.reports,
         prefecture_code=recommendation.prefecture_code,
-        rows=records(recommendation.rows),
+        rows=rows,
         campaign=ctx.meta,
+        marks=marks,
     )
 
 
@@ -214,8 +255,10 @@ def write_shortlist(ctx: CampaignContext, outcome: ShortlistOutcome) -> dict[str
     paths["certified_csv"] = write_rows_csv(
         out / "certified.csv", certified, _keys(CERTIFIED_COLUMNS), header="key"
     )
+    rows = listed.rows
+    dropped = rows[rows["outcome"] == str(Status.OBJECTION_UPHELD)] if len(rows) else rows
     paths["certified"], paths["certified_xlsx"] = render_certified_list(
-        out, rows=certified, campaign=ctx.meta
+        out, rows=certified, campaign=ctx.meta, dropped=records(dropped)
     )
     return paths
 
@@ -239,20 +282,46 @@ def summary_counts(rows: pd.DataFrame) -> dict[str, int]:
     }
 
 
+# decisions.csv: the registry's columns, then the final status as people read it
+OVERVIEW_DECISION_COLUMNS = (*DECISION_COLUMNS, "final_status_label")
+
+
 def write_overview(
-    ctx: CampaignContext, rows: pd.DataFrame, history: Mapping[str, Sequence[Mapping[str, Any]]] | None = None
+    ctx: CampaignContext,
+    rows: pd.DataFrame,
+    history: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+    warnings: Warnings | None = None,
 ) -> Path:
-    """decisions.csv, scores.html and index.html as the registry now stands.
+    """decisions.csv, scores.html, the cluster pages, clusters.html and index.html as the registry now stands.
 
     `rows` are `clustercert.stages.facts.decision_rows` (one per current submission, FACT_COLUMNS);
     `history` maps a submission id to its audit entries, oldest first, each a dict with
     at (ISO UTC), from_status, to_status, field, old_value, new_value, reason, article, flow_run_id,
-    actor — the lifecycle a cluster page shows.
+    actor — the lifecycle a cluster page shows; `warnings` maps a submission id to its validation
+    warnings (None: read validation_issues.csv) — those on a value a decision rests on are marked.
     """
     out = ctx.reports
-    write_rows_csv(out / "decisions.csv", records(rows), _keys(DECISION_COLUMNS), header="key")
-    scored = rows[rows["valid"].map(lambda v: v is True)]
-    render_campaign_scores(out, campaign=ctx.meta, rows=records(scored), model_note=ctx.meta["model_note"])
+    history = history or {}
+    listed = records(rows)
+    for row in listed:
+        row["final_status_label"] = status_label(row.get("final_status"))
+    write_rows_csv(out / "decisions.csv", listed, _keys(OVERVIEW_DECISION_COLUMNS), header="key")
+    known = warnings_of(out, warnings)
+    marks = decision_marks(listed, known, ctx.setup.policy)
+    scored = [r for r in listed if r.get("valid") is True]
+    render_campaign_scores(
+        out, campaign=ctx.meta, rows=scored, model_note=ctx.meta["model_note"], marks=marks
+    )
+    for row in listed:
+        sid = row["submission_id"]
+        render_cluster(
+            out,
+            row=row,
+            history=history.get(sid, ()),
+            campaign=ctx.meta,
+            warnings=on_decision(list(known.get(sid, ())), ctx.setup.policy),
+        )
+    render_clusters_list(out, rows=listed, campaign=ctx.meta, marks=marks)
     return write_index(ctx, rows)
 
 
@@ -260,18 +329,66 @@ def _present(out: Path, relpath: str) -> bool:
     return (out / relpath).exists()
 
 
+# The campaign funnel (第八条 → 第十条): how many reached each status, whatever came after.
+FUNNEL = (
+    ("submitted", Status.SUBMITTED),
+    ("valid", Status.VALID),
+    ("eligible", Status.ELIGIBLE),
+    ("recommended", Status.RECOMMENDED),
+    ("shortlisted", Status.SHORTLISTED),
+    ("certified", Status.CERTIFIED),
+)
+
+
+def campaign_charts(rows: pd.DataFrame) -> list[dict[str, Any]]:
+    """The funnel, and each prefecture's clusters by final status (inline SVG)."""
+    counts = summary_counts(rows)
+    funnel = funnel_chart([(status.label, counts[key]) for key, status in FUNNEL])
+    names = prefectures()
+    order = list(STATUS_TONE)
+    bars = []
+    by_prefecture = rows.assign(_code=rows["prefecture_code"].fillna("").astype(str))
+    for code, group in sorted(by_prefecture.groupby("_code"), key=lambda kv: kv[0] or "999999"):
+        statuses = group["final_status"].fillna("").astype(str).value_counts()
+        ordered = sorted(statuses.index, key=lambda s: order.index(status(s)) if status(s) in order else 99)
+        segments = [
+            (status_label(s), int(statuses[s]), STATUS_COLOURS.get(status(s), "#9aa5b1"))  # type: ignore[arg-type]
+            for s in ordered
+        ]
+        bars.append(status_bar(segments, title=names.get(code, code) if code else "（未识别市（地））"))
+    return [
+        {
+            "title": "认定进程",
+            "charts": [funnel],
+            "note": "每一步为达到该步骤的申报数（括号内为占申报总数的比例）。",
+        },
+        {"title": "各市（地）申报的当前状态", "charts": bars},
+    ]
+
+
 def write_index(ctx: CampaignContext, rows: pd.DataFrame) -> Path:
     out = ctx.reports
     names = prefectures()
     codes = sorted({c for c in rows.loc[rows["eligible"].map(lambda v: v is True), "prefecture_code"] if c})
 
-    def link(href: str, text: str, note: str = "") -> dict[str, str]:
-        return {"href": href, "text": text, "note": note}
+    def link(href: str, text: str, note: str = "", also: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
+        extra = [{"href": h, "text": t} for h, t in also if _present(out, h)]
+        return {"href": href, "text": text, "note": note, "also": extra}
 
-    def present(*links: dict[str, str]) -> list[dict[str, str]]:
+    def present(*links: dict[str, Any]) -> list[dict[str, Any]]:
         return [item for item in links if _present(out, item["href"])]
 
     sections = [
+        {
+            "title": "每个集群的结论与理由",
+            "links": present(
+                link(
+                    PAGE_FILES["clusters"],
+                    "全部申报集群",
+                    "名称、所在地、当前状态、得分和理由；可排序、筛选，点击名称查看认定过程",
+                ),
+            ),
+        },
         {
             "title": "申报与校验",
             "links": present(
@@ -286,22 +403,39 @@ def write_index(ctx: CampaignContext, rows: pd.DataFrame) -> Path:
             "title": "评审与择优",
             "links": present(
                 link("scores.html", "评审结果与默认评分", "默认评分模型（由本次申报工作设定）"),
-                link("criteria.csv", "criteria.csv", "逐条认定标准的判定（含条款）"),
-                link("decisions.csv", "decisions.csv", "每份申报的结论与理由"),
+                link("criteria.csv", "criteria.csv", "逐条认定标准的判定（含条款和数据来源）"),
+                link("decisions.csv", "decisions.csv", "每份申报的结论、理由和依据条款"),
                 link("policy.json", "policy.json", "本次适用的政策参数及调整"),
             ),
         },
         {
             "title": "市（地）推荐名单（第九条）",
             "links": present(
-                *(link(prefecture_relpath(code), f"{names.get(code, code)}推荐名单") for code in codes)
+                *(
+                    link(
+                        prefecture_relpath(code),
+                        f"{names.get(code, code)}推荐名单",
+                        also=[(prefecture_relpath(code, "xlsx"), "Excel")],
+                    )
+                    for code in codes
+                )
             ),
         },
         {
             "title": "公示与认定（第十条）",
             "links": present(
-                link("public_notice.html", "拟认定名单公示", "不含联系人及电话"),
-                link("certified.html", "认定名单"),
+                link(
+                    "public_notice.html",
+                    "拟认定名单公示",
+                    "不含联系人及电话",
+                    [("public_notice.xlsx", "Excel")],
+                ),
+                link(
+                    "certified.html",
+                    "认定名单",
+                    "含公示后未予认定的集群及理由",
+                    [("certified.xlsx", "Excel")],
+                ),
                 link("certified.csv", "certified.csv", "认定编号、认定日期、有效期至"),
             ),
         },
@@ -313,4 +447,12 @@ def write_index(ctx: CampaignContext, rows: pd.DataFrame) -> Path:
         subtitle=f"评审基准日 {ctx.setup.as_of.isoformat()} · 黑工信企业规〔2023〕8号",
         sections=[s for s in sections if s["links"]],
         summary=summary_counts(rows),
+        charts=campaign_charts(rows) if len(rows) else [],
+        lead={
+            "href": PAGE_FILES["clusters"],
+            "text": "全部申报集群：每个集群的当前状态和理由",
+            "note": "点击集群名称查看其认定过程（每一步的时间、理由和依据条款）",
+        }
+        if _present(out, PAGE_FILES["clusters"])
+        else None,
     )

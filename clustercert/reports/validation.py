@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from clustercert.issue import Issue, Severity
-from clustercert.reports.labels import SEVERITY_LABELS, sheet_order, truthy
+from clustercert.reports.labels import (
+    public_reference,
+    readable_message,
+    severity_label,
+    sheet_label,
+    sheet_order,
+    truthy,
+)
 from clustercert.reports.render import (
     PAGE_FILES,
     Cell,
@@ -20,6 +27,7 @@ from clustercert.reports.render import (
     bool_cell,
     campaign_subtitle,
     cell,
+    cluster_relpath,
     feedback_relpath,
     fmt,
     is_blank,
@@ -35,17 +43,22 @@ WHOLE_FILE = "文件整体"
 
 
 def _issue_table(issues: Sequence[Issue]) -> Table:
+    """What is wrong and what to enter, at which row and column; the article or standard it rests on.
+
+    Check ids and our SPEC sections stay in validation_issues.csv: a county reads words, not codes.
+    """
+    cited = any(public_reference(i.reference) for i in issues)
     rows = [
         [
             Cell(str(i.row) if i.row is not None else "—", "num"),
             cell(i.column or "—"),
-            cell(i.message),
-            cell(i.reference, "muted"),
-            cell(i.check, "muted"),
+            Cell(readable_message(i.message)),
+            *([Cell(public_reference(i.reference), "muted")] if cited else []),
         ]
         for i in issues
     ]
-    return Table(["行号", "列", "问题及修改要求", "依据", "检查项"], rows, numeric={0}, cls="issues")
+    headers = ["行号", "列", "问题及修改要求", *(["依据"] if cited else [])]
+    return Table(headers, rows, numeric={0}, cls="issues")
 
 
 def _grouped_by_sheet(issues: Sequence[Issue]) -> list[dict[str, Any]]:
@@ -141,6 +154,7 @@ def _files_table(rows: list[dict[str, Any]]) -> Table:
             Cell(str(r["errors"]), "num bad" if r["errors"] else "num"),
             Cell(str(r["warnings"]), "num warn" if r["warnings"] else "num"),
             Cell("查看反馈", href=feedback_relpath(r["sid"])),
+            Cell("申报档案", href=cluster_relpath(r["sid"])),
         ]
         for r in rows
     ]
@@ -154,27 +168,37 @@ def _files_table(rows: list[dict[str, Any]]) -> Table:
         "错误",
         "提示",
         "反馈",
+        "档案",
     ]
     return Table(headers, body, numeric={6, 7}, empty="本次没有收到申报材料")
 
 
+def _where(issue: Issue) -> str:
+    """What a check looks at, in words: "经营指标 · 集群总产值（万元）"."""
+    if not issue.sheet:
+        return WHOLE_FILE
+    sheet = sheet_label(issue.sheet)
+    return f"{sheet} · {issue.column}" if issue.column else sheet
+
+
 def _checks_table(issues: Sequence[Issue]) -> Table:
+    """Issues counted by check (the check id is in validation_issues.csv), described by where and how."""
     by_check: dict[tuple[str, str], list[Issue]] = defaultdict(list)
     for issue in issues:
         by_check[(issue.check, str(issue.severity))].append(issue)
     ordered = sorted(by_check.items(), key=lambda kv: (kv[0][1] != "error", -len(kv[1]), kv[0][0]))
     body = [
         [
-            cell(check),
-            Cell(SEVERITY_LABELS.get(severity, severity), "bad" if severity == "error" else "warn"),
+            cell(_where(members[0])),
+            Cell(severity_label(severity), "bad" if severity == "error" else "warn"),
             Cell(str(len(members)), "num"),
             Cell(str(len({i.submission_id for i in members})), "num"),
-            cell(members[0].reference),
-            cell(members[0].message),
+            Cell(public_reference(members[0].reference)),
+            Cell(readable_message(members[0].message)),
         ]
-        for (check, severity), members in ordered
+        for (_, severity), members in ordered
     ]
-    headers = ["检查项", "类别", "问题数", "涉及申报数", "依据", "示例说明"]
+    headers = ["检查内容", "类别", "问题数", "涉及申报数", "依据", "示例说明"]
     return Table(headers, body, numeric={2, 3}, empty="未发现问题")
 
 
@@ -192,11 +216,10 @@ def _prefecture_table(rows: list[dict[str, Any]]) -> Table:
 
 
 GX_COLUMNS = (
-    ("expectation_id", "规则编号"),
-    ("table", "数据表"),
-    ("severity", "严重程度"),
-    ("reference", "依据"),
     ("description", "规则说明"),
+    ("table", "数据表"),
+    ("severity", "类别"),
+    ("reference", "依据"),
     ("success", "结果"),
     ("element_count", "检查条数"),
     ("unexpected_count", "不符合条数"),
@@ -205,6 +228,7 @@ GX_COLUMNS = (
 
 
 def _gx_table(outcomes: Sequence[Mapping[str, Any]]) -> Table:
+    """Each expectation's outcome in words (its id is in expectations.csv)."""
     columns = list(GX_COLUMNS)
     if any(not is_blank(o.get("submission_id")) for o in outcomes):
         columns.insert(0, ("submission_id", "申报编号"))
@@ -215,7 +239,11 @@ def _gx_table(outcomes: Sequence[Mapping[str, Any]]) -> Table:
             if key == "success":
                 row.append(bool_cell(o.get(key), "通过", "未通过"))
             elif key == "severity":
-                row.append(Cell(SEVERITY_LABELS.get(fmt(o.get(key)), fmt(o.get(key)))))
+                row.append(Cell(severity_label(o.get(key))))
+            elif key == "table":
+                row.append(Cell(sheet_label(o.get(key))))
+            elif key == "reference":
+                row.append(Cell(public_reference(o.get(key))))
             elif key in ("element_count", "unexpected_count"):
                 row.append(cell(o.get(key), "num"))
             else:

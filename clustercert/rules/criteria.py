@@ -7,18 +7,28 @@ same code therefore applies the Heilongjiang 2023 rules and the national 2022 st
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import Any
 
 from clustercert.comparison import SYMBOLS
-from clustercert.contract import PROFILE
+from clustercert.contract import (
+    ANNUAL,
+    DESIGNATIONS_SHEET,
+    ENTERPRISES,
+    EVIDENCE,
+    INCIDENTS,
+    PLAN_TARGETS,
+    PROFILE,
+)
 from clustercert.policy import Criterion, CriterionKind, CriterionType, Policy, QualitativeItem
 from clustercert.rules import indicators as ind
-from clustercert.rules.results import VERDICTS, CriterionResult, Result
-from clustercert.submission import ClusterData
+from clustercert.rules.results import CriterionResult, Result, Source
+from clustercert.submission import ROW, ClusterData
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,103 @@ class Context:
 
     def threshold(self, parameter_id: str) -> Decimal:
         return Decimal(str(self.policy.value(parameter_id)))
+
+    @cached_property
+    def annual_source_rows(self) -> dict[int, int]:
+        return ind.annual_source_rows(self.data)
+
+    def annual_source(self, measure: ind.YearlyMeasure, years: list[int]) -> Source | None:
+        """经营指标 rows of `years` and the columns `measure` reads (None without the workbook)."""
+        if self.data is None:
+            return None
+        rows = tuple(sorted(self.annual_source_rows[y] for y in years if y in self.annual_source_rows))
+        return Source(ANNUAL.label, rows, tuple(ANNUAL.column(key).label for key in measure.inputs))
+
+    def profile_source(self, key: str) -> Source | None:
+        """The 基本信息 field `key`, at its row when the typed profile carries the rows (under `_row`)."""
+        if self.data is None:
+            return None
+        field_rows = self.data.profile.get(ROW)
+        row = field_rows.get(key) if isinstance(field_rows, Mapping) else None
+        return Source(PROFILE.label, (int(row),) if row else (), (PROFILE.column(key).label,))
+
+
+# ---------------------------------------------------------------------------------------------
+# names: a criterion as the regulation words it, for people
+
+
+_SPACE_BY_CJK = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
+
+
+def regulation_words(text: str) -> str:
+    """The policy's copy of the regulation without the spaces PDF extraction left around numbers."""
+    return _SPACE_BY_CJK.sub("", text.strip())
+
+
+def criterion_title(policy: Policy, criterion_id: str) -> str:
+    """The words of a criterion, item or the veto ("近三年产值均在15亿元以上"); "" for an unknown id."""
+    for c in policy.criteria:
+        if c.id == criterion_id:
+            return regulation_words(c.text)
+    for item in policy.qualitative_items:
+        if item.id == criterion_id:
+            return regulation_words(item.title)
+    if policy.veto is not None and policy.veto.id == criterion_id:
+        return regulation_words(policy.veto.text).rstrip("。")
+    return ""
+
+
+def criterion_article(policy: Policy, criterion_id: str) -> str:
+    for c in (*policy.criteria, *policy.qualitative_items):
+        if c.id == criterion_id:
+            return c.article
+    if policy.veto is not None and policy.veto.id == criterion_id:
+        return policy.veto.article
+    return ""
+
+
+def criterion_name(policy: Policy, criterion_id: str) -> str:
+    """Article and words: "第五条（一）近三年产值均在15亿元以上"; "" for an id the policy does not know."""
+    title = criterion_title(policy, criterion_id)
+    article = criterion_article(policy, criterion_id)
+    return f"{article}{'' if article.endswith('）') else ' '}{title}".strip() if title else ""
+
+
+def policy_inputs(policy: Policy) -> frozenset[tuple[str, str]]:
+    """(sheet label, column label) of every cell a criterion or the score of `policy` reads: a
+    plausibility warning on one of them concerns a value a decision rests on."""
+    cells: set[tuple[str, str]] = set()
+
+    def yearly(measure: str | None) -> None:
+        if measure in ind.YEARLY:
+            cells.update((ANNUAL.label, ANNUAL.column(k).label) for k in ind.YEARLY[measure].inputs)
+
+    def value(measure: str | None) -> None:
+        if measure == "area_km2":
+            cells.add((PROFILE.label, PROFILE.column("area_km2").label))
+        elif measure == "designated_enterprises":
+            cells.update((DESIGNATIONS_SHEET.label, c.label) for c in DESIGNATIONS_SHEET.columns)
+            cells.add((ENTERPRISES.label, ENTERPRISES.column("in_leading_industry").label))
+
+    for c in policy.criteria:
+        yearly(c.measure)
+        value(c.measure)
+        for branch in c.branches:
+            value(branch.measure)
+        if c.type == CriterionType.PLAN:
+            cells.update((PLAN_TARGETS.label, col.label) for col in PLAN_TARGETS.columns)
+    if policy.qualitative_items:
+        cells.update((EVIDENCE.label, col.label) for col in EVIDENCE.columns)
+    if policy.veto is not None:
+        cells.update((INCIDENTS.label, col.label) for col in INCIDENTS.columns)
+        cells.add((PROFILE.label, PROFILE.column("declared_on").label))
+    for aspect in policy.scoring.aspects if policy.scoring else ():
+        for indicator in aspect.indicators:
+            yearly(indicator.measure)
+            value(indicator.measure)
+            if indicator.source == "plan":
+                cells.update((PLAN_TARGETS.label, col.label) for col in PLAN_TARGETS.columns)
+    return frozenset(cells)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -77,7 +184,15 @@ def met_text(word: str, threshold: Decimal, unit: str) -> str:
 
 
 def _result(
-    ctx: Context, c: Criterion, ok: bool | None, value: str, threshold: str, body: str
+    ctx: Context,
+    c: Criterion,
+    ok: bool | None,
+    value: str,
+    threshold: str,
+    body: str,
+    *,
+    shown_value: str = "",
+    source: Source | None = None,
 ) -> CriterionResult:
     if ok is None:
         result = Result.NOT_EVALUATED
@@ -93,8 +208,11 @@ def _result(
         threshold=threshold,
         comparator=c.comparator or "",
         result=result,
-        explanation=f"{body}（{c.article}）：{VERDICTS[result]}",
+        explanation=f"{body}（{c.article}）：{result.verdict}",
         kind=str(c.kind),
+        title=regulation_words(c.text),
+        shown=shown_value,
+        source=source,
     )
 
 
@@ -112,15 +230,17 @@ def yearly(ctx: Context, c: Criterion, years: list[int] | None = None) -> Criter
     threshold = ctx.threshold(c.threshold)  # type: ignore[arg-type]
     word = c.comparator or ""
     years = years if years is not None else ctx.years(c)
-    parts, values, failed = [], [], []
+    source = ctx.annual_source(measure, years)
+    parts, values, readable, failed = [], [], [], []
     for year in years:
         measured = ind.yearly(measure.name, ctx.rows, year)
         if measured.value is None:
-            return _result(ctx, c, False, "", number(threshold), measured.reason)
+            return _result(ctx, c, False, "", number(threshold), measured.reason, source=source)
         text = shown(measured.value, measure.places, threshold)
         ok = ind.satisfies(measured.value, word, threshold)
         parts.append(f"{year}年{measure.label} {text}{measure.unit}")
         values.append(f"{year}={text}" if len(years) > 1 else text)
+        readable.append(f"{year}年 {text}{measure.unit}" if len(years) > 1 else f"{text}{measure.unit}")
         if not ok:
             failed.append(str(year))
     ok = not failed
@@ -130,7 +250,9 @@ def yearly(ctx: Context, c: Criterion, years: list[int] | None = None) -> Criter
         body = f"{'、'.join(parts)}，均{met_text(word, threshold, c.unit)}"
     else:
         body = f"{'、'.join(parts)}，其中{'、'.join(failed)}年不满足“{rule_text(word, threshold, c.unit)}”"
-    return _result(ctx, c, ok, "; ".join(values), number(threshold), body)
+    return _result(
+        ctx, c, ok, "; ".join(values), number(threshold), body, shown_value="；".join(readable), source=source
+    )
 
 
 def growth(ctx: Context, c: Criterion) -> CriterionResult:
@@ -139,25 +261,28 @@ def growth(ctx: Context, c: Criterion) -> CriterionResult:
     threshold = ctx.threshold(c.threshold)  # type: ignore[arg-type]
     measured = ind.growth(c.measure, ctx.rows, years, method)  # type: ignore[arg-type]
     label = ind.YEARLY[c.measure].label  # type: ignore[index]
+    source = ctx.annual_source(ind.YEARLY[c.measure], years)  # type: ignore[index]
     span = f"{min(years)}—{max(years)}年"
     if measured.value is None:
-        return _result(ctx, c, False, "", number(threshold), measured.reason)
+        return _result(ctx, c, False, "", number(threshold), measured.reason, source=source)
     text = shown(measured.value, 2, threshold)
     ok = ind.satisfies(measured.value, c.comparator or "", threshold)
     how = "几何平均" if method == "geometric" else "逐年增长率算术平均"
     body = f"{span}{label}年均增长 {text}%（{how}），{_judged(ok, c.comparator or '', threshold, c.unit)}"
-    return _result(ctx, c, ok, text, number(threshold), body)
+    readable = f"{span}年均增长 {text}%"
+    return _result(ctx, c, ok, text, number(threshold), body, shown_value=readable, source=source)
 
 
 def trend(ctx: Context, c: Criterion) -> CriterionResult:
     """Each year against the year before (step word), and optionally the last against the first."""
     measure = ind.YEARLY[c.measure]  # type: ignore[index]
     years = ctx.years(c)
+    source = ctx.annual_source(measure, years)
     values = {}
     for year in years:
         measured = ind.yearly(measure.name, ctx.rows, year)
         if measured.value is None:
-            return _result(ctx, c, False, "", "", measured.reason)
+            return _result(ctx, c, False, "", "", measured.reason, source=source)
         values[year] = measured.value
     step, overall = c.comparator or "", c.overall_comparator
     broken = [
@@ -174,26 +299,39 @@ def trend(ctx: Context, c: Criterion) -> CriterionResult:
         f"{rule}" if ok else f"要求{rule}，{'；'.join(broken)}"
     )
     value = "; ".join(f"{year}={shown(values[year], measure.places)}" for year in years)
-    return _result(ctx, c, ok, value, "上一年度", body)
+    return _result(ctx, c, ok, value, "上一年度", body, shown_value="；".join(shown_values), source=source)
 
 
 def value(ctx: Context, c: Criterion) -> CriterionResult:
     measured = ind.VALUE[c.measure](ctx.data, ctx.as_of, c.options)  # type: ignore[index, arg-type]
     threshold = ctx.threshold(c.threshold)  # type: ignore[arg-type]
     label = c.label or ind.VALUE_LABELS[c.measure]  # type: ignore[index]
+    source = _value_source(ctx, c.measure, measured)  # type: ignore[arg-type]
     if measured.value is None:
-        return _result(ctx, c, False, "", number(threshold), measured.reason)
+        return _result(ctx, c, False, "", number(threshold), measured.reason, source=source)
     text = shown(measured.value, None)
     ok = ind.satisfies(measured.value, c.comparator or "", threshold)
     body = f"{label} {text}{c.unit}，{_judged(ok, c.comparator or '', threshold, c.unit)}"
-    return _result(ctx, c, ok, text, number(threshold), body)
+    return _result(ctx, c, ok, text, number(threshold), body, shown_value=f"{text}{c.unit}", source=source)
+
+
+def _value_source(ctx: Context, measure: str, measured: ind.Measured) -> Source | None:
+    """基本信息 for a profile field (area), 梯度培育 rows counted for designations."""
+    if ctx.data is None:
+        return None
+    if measure == "area_km2":
+        return ctx.profile_source("area_km2")
+    columns = (DESIGNATIONS_SHEET.column("designation").label, DESIGNATIONS_SHEET.column("valid_until").label)
+    return Source(DESIGNATIONS_SHEET.label, measured.rows, columns)
 
 
 def any_of(ctx: Context, c: Criterion) -> CriterionResult:
     """第五条（二）: one branch met is enough; the explanation shows every branch."""
     parts, values, thresholds, words, ok_any = [], [], [], [], False
+    readable, sources = [], []
     for branch in c.branches:
         measured = ind.VALUE[branch.measure](ctx.data, ctx.as_of, branch.options)  # type: ignore[arg-type]
+        sources.append(_value_source(ctx, branch.measure, measured))
         threshold = ctx.threshold(branch.threshold)
         words.append(branch.comparator)
         thresholds.append(f"{branch.id}={number(threshold)}")
@@ -206,14 +344,34 @@ def any_of(ctx: Context, c: Criterion) -> CriterionResult:
         values.append(f"{branch.id}={text}")
         label = branch.options.get("label") or ind.VALUE_LABELS[branch.measure]
         parts.append(f"{label} {text}{branch.unit}，{_judged(ok, branch.comparator, threshold, branch.unit)}")
-    result = _result(ctx, c, ok_any, "; ".join(values), "; ".join(thresholds), "；或".join(parts))
+        readable.append(f"{label} {text}{branch.unit}")
+    result = _result(
+        ctx,
+        c,
+        ok_any,
+        "; ".join(values),
+        "; ".join(thresholds),
+        "；或".join(parts),
+        shown_value="；".join(readable),
+        source=_merged(sources),
+    )
     return _with_comparator(result, "/".join(dict.fromkeys(words)))
+
+
+def _merged(sources: list[Source | None]) -> Source | None:
+    """One source for branches read from the same sheet: their rows together."""
+    known = [s for s in sources if s is not None]
+    if not known:
+        return None
+    rows = tuple(sorted({r for s in known for r in s.rows}))
+    return Source(known[0].sheet, rows, known[0].columns)
 
 
 def plan(ctx: Context, c: Criterion) -> CriterionResult:
     threshold = ctx.threshold(c.threshold)  # type: ignore[arg-type]
     word = c.comparator or ""
-    counts = {year: ind.PLAN[c.measure](ctx.data, year).value for year in ctx.years(c)}  # type: ignore[index, arg-type]
+    measured = {year: ind.PLAN[c.measure](ctx.data, year) for year in ctx.years(c)}  # type: ignore[index, arg-type]
+    counts = {year: m.value for year, m in measured.items()}
     failed = [str(y) for y, n in counts.items() if not ind.satisfies(n, word, threshold)]  # type: ignore[arg-type]
     listed = "、".join(f"{y}年 {shown(n, None)}项" for y, n in counts.items())  # type: ignore[arg-type]
     rule = rule_text(word, threshold, c.unit)
@@ -221,7 +379,13 @@ def plan(ctx: Context, c: Criterion) -> CriterionResult:
         f"每年均{met_text(word, threshold, c.unit)}" if not failed else f"{'、'.join(failed)}年不满足“{rule}”"
     )
     value = "; ".join(f"{y}={shown(n, None)}" for y, n in counts.items())  # type: ignore[arg-type]
-    return _result(ctx, c, not failed, value, number(threshold), body)
+    source = None
+    if ctx.data is not None:
+        rows = tuple(sorted({r for m in measured.values() for r in m.rows}))
+        columns = tuple(PLAN_TARGETS.column(k).label for k in ("target_year", "target_value"))
+        source = Source(PLAN_TARGETS.label, rows, columns)
+    readable = "；".join(f"{y}年 {shown(n, None)}{c.unit}" for y, n in counts.items())  # type: ignore[arg-type]
+    return _result(ctx, c, not failed, value, number(threshold), body, shown_value=readable, source=source)
 
 
 def _with_comparator(result: CriterionResult, comparator: str) -> CriterionResult:
@@ -253,7 +417,12 @@ def qualitative(
     ctx: Context, item: QualitativeItem, evidence: Mapping[str, tuple[bool, str]]
 ) -> CriterionResult:
     """Met = 是 with a named document; a required item missing from the sheet fails as 未填报."""
-    base = dict(submission_id=ctx.submission_id, criterion_id=item.id, article=item.article, threshold="是")
+    base: dict[str, Any] = dict(
+        submission_id=ctx.submission_id, criterion_id=item.id, article=item.article, threshold="是"
+    )
+    if ctx.data is not None:
+        columns = tuple(EVIDENCE.column(k).label for k in ("met", "evidence"))
+        base["source"] = Source(EVIDENCE.label, ind.evidence_rows(ctx.data).get(item.id, ()), columns)
     required = item.when is None or (ctx.data is not None and ind.profile_flag(ctx.data, item.when))
     met, document = evidence.get(item.id, (False, ""))
     if not required:
@@ -271,8 +440,16 @@ def qualitative(
 def _qual(
     base: dict[str, Any], value: str, result: Result, body: str, item: QualitativeItem
 ) -> CriterionResult:
-    explanation = f"{body}（{item.article}）：{VERDICTS[result]}"
-    return CriterionResult(**base, value=value, comparator="", result=result, explanation=explanation)
+    explanation = f"{body}（{item.article}）：{result.verdict}"
+    return CriterionResult(
+        **base,
+        value=value,
+        comparator="",
+        result=result,
+        explanation=explanation,
+        title=regulation_words(item.title),
+        shown=value or ("不适用" if result == Result.NOT_EVALUATED else "未填报"),
+    )
 
 
 def _when_label(key: str | None) -> str:

@@ -26,7 +26,7 @@ import pandas as pd
 from clustercert.comparison import exact, holds
 from clustercert.contract import ANNUAL_INDICATORS, YES
 from clustercert.policy import measures
-from clustercert.submission import ClusterData
+from clustercert.submission import ROW, ClusterData
 
 Row = Mapping[str, Fraction | None]
 
@@ -61,6 +61,7 @@ Value = Fraction | GeometricGrowth
 class Measured:
     value: Value | None
     reason: str = ""  # Chinese: why there is no value
+    rows: tuple[int, ...] = ()  # the Excel rows the value was counted from (designations, plan targets)
 
 
 def order(value: Value, threshold: Decimal | Fraction | int) -> int:
@@ -119,6 +120,7 @@ class YearlyMeasure:
     unit: str
     places: int | None  # decimals shown in explanations; None: as entered
     func: Callable[[Row], Measured]
+    inputs: tuple[str, ...] = ()  # the 经营指标 columns it reads (the source a report names)
 
 
 YEARLY: dict[str, YearlyMeasure] = {}
@@ -129,7 +131,7 @@ def _raw(key: str) -> None:
         value = row.get(key)
         return Measured(value, "" if value is not None else f"{_LABELS[key]}未填报")
 
-    YEARLY[key] = YearlyMeasure(key, _LABELS[key], _UNITS[key], None, measure)
+    YEARLY[key] = YearlyMeasure(key, _LABELS[key], _UNITS[key], None, measure, (key,))
 
 
 def _ratio(name: str, label: str, unit: str, num: str, den: str, scale: int) -> None:
@@ -142,7 +144,7 @@ def _ratio(name: str, label: str, unit: str, num: str, den: str, scale: int) -> 
             return Measured(None, f"{_LABELS[den]}为0，无法计算{label}")
         return Measured(top / bottom * scale)
 
-    YEARLY[name] = YearlyMeasure(name, label, unit, 2, measure)
+    YEARLY[name] = YearlyMeasure(name, label, unit, 2, measure, (num, den))
 
 
 for _key in _LABELS:
@@ -164,6 +166,19 @@ def annual_rows(data: ClusterData) -> dict[int, dict[str, Fraction | None]]:
             continue
         rows[int(year)] = {key: to_exact(record.get(key)) for key in _LABELS}
     return rows
+
+
+def annual_source_rows(data: ClusterData | None) -> dict[int, int]:
+    """经营指标 year → its Excel row (the row `annual_rows` took the year's values from)."""
+    found: dict[int, int] = {}
+    frame = None if data is None else data.annual
+    if frame is None or frame.empty or "year" not in frame.columns or ROW not in frame.columns:
+        return found
+    for record in records(frame):
+        year, row = to_exact(record.get("year")), to_exact(record.get(ROW))
+        if year is not None and row is not None and int(year) not in found:
+            found[int(year)] = int(row)
+    return found
 
 
 def exact_row(values: Mapping[str, Any]) -> dict[str, Fraction | None]:
@@ -276,6 +291,7 @@ def designated_enterprises(data: ClusterData, as_of: date, options: Mapping[str,
         for record in records(data.enterprises):
             in_leading[str(record.get("uscc"))] = is_yes(record.get("in_leading_industry"))
     holders: set[str] = set()
+    rows: list[int] = []
     frame = data.designations
     for record in [] if frame is None or frame.empty else records(frame):
         uscc = str(record.get("uscc"))
@@ -293,7 +309,8 @@ def designated_enterprises(data: ClusterData, as_of: date, options: Mapping[str,
         if leading_only and not in_leading.get(uscc, False):
             continue
         holders.add(uscc)
-    return Measured(Fraction(len(holders)))
+        rows.extend(_row_of(record))
+    return Measured(Fraction(len(holders)), rows=tuple(sorted(rows)))
 
 
 VALUE: dict[str, Callable[[ClusterData, date, Mapping[str, Any]], Measured]] = {
@@ -312,7 +329,7 @@ def plan_target_count(data: ClusterData, year: int) -> Measured:
     frame = data.plan_targets
     if frame is None or frame.empty:
         return Measured(Fraction(0))
-    count = 0
+    count, rows = 0, []
     for record in records(frame):
         target_year = to_exact(record.get("target_year"))
         if (
@@ -321,24 +338,39 @@ def plan_target_count(data: ClusterData, year: int) -> Measured:
             and to_exact(record.get("target_value")) is not None
         ):
             count += 1
-    return Measured(Fraction(count))
+            rows.extend(_row_of(record))
+    return Measured(Fraction(count), rows=tuple(rows))
 
 
 PLAN: dict[str, Callable[[ClusterData, int], Measured]] = {"plan_target_count": plan_target_count}
 
 
-def evidence_by_item(data: ClusterData) -> dict[str, tuple[bool, str]]:
-    """定性条件 by item id → (met, evidence); a row met with evidence wins over a duplicate that is not."""
-    result: dict[str, tuple[bool, str]] = {}
+def _evidence(data: ClusterData) -> dict[str, tuple[bool, str, tuple[int, ...]]]:
+    result: dict[str, tuple[bool, str, tuple[int, ...]]] = {}
     frame = data.evidence
     for record in [] if frame is None or frame.empty else records(frame):
         item = str(record.get("item") or "").strip()
         met = is_yes(record.get("met"))
         raw = record.get("evidence")
         text = "" if raw is None or isinstance(raw, float) and math.isnan(raw) else str(raw).strip()
-        if item and (item not in result or (met and text and not all(result[item]))):
-            result[item] = (met, text)
+        if item and (item not in result or (met and text and not all(result[item][:2]))):
+            result[item] = (met, text, _row_of(record))
     return result
+
+
+def evidence_by_item(data: ClusterData) -> dict[str, tuple[bool, str]]:
+    """定性条件 by item id → (met, evidence); a row met with evidence wins over a duplicate that is not."""
+    return {item: (met, text) for item, (met, text, _) in _evidence(data).items()}
+
+
+def evidence_rows(data: ClusterData | None) -> dict[str, tuple[int, ...]]:
+    """定性条件 item id → the Excel row `evidence_by_item` took it from."""
+    return {} if data is None else {item: rows for item, (_, _, rows) in _evidence(data).items()}
+
+
+def _row_of(record: Mapping[str, Any]) -> tuple[int, ...]:
+    row = to_exact(record.get(ROW))
+    return () if row is None else (int(row),)
 
 
 def is_yes(value: Any) -> bool:

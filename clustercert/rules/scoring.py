@@ -10,14 +10,16 @@ computed (a zero base) gives 0 points and says so.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any, TypeVar
 
-from clustercert.policy import Policy, PolicyError, ScoringIndicator
+from clustercert.policy import Policy, PolicyError, ScoringAspect, ScoringIndicator
 from clustercert.rules import indicators as ind
+from clustercert.rules.criteria import regulation_words
 from clustercert.rules.results import Contribution, Score
 from clustercert.submission import ClusterData
 
@@ -93,6 +95,51 @@ def score(data: ClusterData, policy: Policy, as_of: date) -> Score:
             )
     total = sum((c.points for c in contributions), Decimal("0.00"))
     return Score(min(total, Decimal("100.00")), contributions, model.note)
+
+
+# ---------------------------------------------------------------------------------------------
+# names of aspects and indicators, for people
+
+
+def aspect(policy: Policy, aspect_id: str) -> ScoringAspect | None:
+    for found in policy.scoring.aspects if policy.scoring else ():
+        if found.id == aspect_id:
+            return found
+    return None
+
+
+def indicator(policy: Policy, aspect_id: str, indicator_id: str) -> ScoringIndicator | None:
+    found = aspect(policy, aspect_id)
+    return next((i for i in found.indicators if i.id == indicator_id), None) if found else None
+
+
+def aspect_name(policy: Policy, aspect_id: str) -> str:
+    """ "A5.1" → "第五条（一）核心竞争力"; "" for an aspect the model does not have."""
+    found = aspect(policy, aspect_id)
+    return f"{found.article}{regulation_words(found.title)}" if found else ""
+
+
+_YEAR_TOKEN = re.compile(r"(?<![A-Za-z])Y(?:([+-])(\d+))?(?![A-Za-z])")
+
+
+def with_years(text: str, campaign_year: int | None) -> str:
+    """ "集群总产值（Y-1）" → "集群总产值（2025年）" for the campaign of 2026; unchanged without a year."""
+    if campaign_year is None:
+        return text
+
+    def year(match: re.Match[str]) -> str:
+        sign, offset = match.group(1), int(match.group(2) or 0)
+        return f"{campaign_year - offset if sign == '-' else campaign_year + offset}年"
+
+    return _YEAR_TOKEN.sub(year, text)
+
+
+def indicator_title(
+    policy: Policy, aspect_id: str, indicator_id: str, campaign_year: int | None = None
+) -> str:
+    """The indicator's title in the policy, its years resolved: "集群总产值（2025年）"."""
+    found = indicator(policy, aspect_id, indicator_id)
+    return with_years(regulation_words(found.title), campaign_year) if found else ""
 
 
 T = TypeVar("T")

@@ -13,10 +13,11 @@ from typing import Any
 
 import pandas as pd
 
-from clustercert.contract import INCIDENT_SEVERITIES
+from clustercert.contract import INCIDENT_SEVERITIES, INCIDENTS
 from clustercert.policy import Policy, VetoRule
+from clustercert.rules.criteria import regulation_words
 from clustercert.rules.indicators import as_day, records
-from clustercert.rules.results import VERDICTS, CriterionResult, Result, VetoIncident
+from clustercert.rules.results import CriterionResult, Result, Source, VetoIncident
 from clustercert.submission import ROW
 
 
@@ -78,6 +79,9 @@ def evaluate_veto(
     vetoing = [i for i in listed if vetoes(rule, i.category, i.severity) is True]
     unknown = [i for i in listed if vetoes(rule, i.category, i.severity) is None]
     span = f"{start.isoformat()}至{end.isoformat()}"
+    cited = vetoing or unknown or listed
+    columns = tuple(INCIDENTS.column(k).label for k in ("occurred_on", "category", "severity"))
+    source = Source(INCIDENTS.label, tuple(sorted(i.row for i in cited if i.row)), columns)
     if vetoing:
         result, body = Result.FAIL, f"{span}发生第六条所列情形：{'；'.join(map(describe, vetoing))}，一票否决"
     elif unknown:
@@ -95,8 +99,11 @@ def evaluate_veto(
             threshold="0",
             comparator="",
             result=result,
-            explanation=f"{body}（{rule.article}）：{VERDICTS[result]}",
+            explanation=f"{body}（{rule.article}）：{result.verdict}",
             kind="veto",
+            title=regulation_words(rule.text).rstrip("。"),
+            shown=f"{len(vetoing)}起" if vetoing else ("等级未填报" if unknown else "未发生"),
+            source=source,
         ),
         vetoing,
     )

@@ -88,7 +88,7 @@ def test_every_output_of_spec_section_5_is_written(first_run):
     header = (out / "decisions.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert header == (
         "submission_id,file,cluster_name,county_code,prefecture_code,valid,eligible,vetoed,failed_criteria,"
-        "warnings,score,recommended,province_rank,shortlisted,final_status,reason,article"
+        "warnings,score,recommended,province_rank,shortlisted,final_status,reason,article,final_status_label"
     )
 
 

@@ -12,3 +12,11 @@ from reports_samples import render_all
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("reports")
     return out, render_all(out)
+
+
+@pytest.fixture(scope="session")
+def sample_campaign(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A whole sample campaign run stage by stage (registry, rules, decisions): its report folder."""
+    from clustercert.samples.campaign_run import run_sample_campaign
+
+    return run_sample_campaign(tmp_path_factory.mktemp("sample-campaign"), count=24)

@@ -56,12 +56,15 @@ def test_labels() -> None:
         and article_label("x") == "x"
     )
     assert article_label("6") == "第六条" and article_label("14（二）") == "第十四条（二）"
-    assert [comparator_word(c) for c in (">=", ">", "<=", "<", "不低于", "")] == [
-        "不低于",
+    # the policy's words stay; a symbol becomes the first word comparison.py gives it
+    assert [comparator_word(c) for c in ("以上", "高于", "不低于", "≥", ">", "≤", "<", "")] == [
+        "以上",
         "高于",
-        "不超过",
-        "低于",
         "不低于",
+        "以上",
+        "高于",
+        "以下",
+        "低于",
         "",
     ]
     assert indicator_label("total_output") == "集群总产值（万元）" and indicator_label("unknown") == "unknown"

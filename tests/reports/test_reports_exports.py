@@ -115,7 +115,9 @@ def test_prefecture_list_xlsx(rendered: tuple[Path, dict]) -> None:
     row = {h: c for h, c in zip(header, ws[3], strict=True)}
     assert row["得分"].data_type == "n" and row["得分"].value == pytest.approx(82.456)
     assert row["说明"].value == "-1+1" and row["说明"].data_type == "s" and row["说明"].quotePrefix
-    assert row["实地抽查"].value == "通过" and row["是否推荐"].value == "是"
+    assert row["实地抽查"].value == "通过" and row["推荐结论"].value == "市（地）推荐"
+    assert row["理由"].value.startswith("符合第五条认定标准") and row["依据"].value == "第九条"
+    assert "像是按“元”填写" in row["数据提示"].value  # the plausibility warning travels to the province
     text = html.read_text("utf-8")
     assert "哈尔滨市中小企业特色产业集群推荐名单" in text and "13912345678" not in text
-    assert 'href="../evaluation/2026-230183-1a2b3c4d.html"' in text
+    assert 'href="../clusters/2026-230183-1a2b3c4d.html"' in text  # the name opens the cluster's page

@@ -49,8 +49,18 @@ def test_hard_failures_and_veto_make_it_ineligible() -> None:
 
 def test_criteria_rows_match_the_csv_contract() -> None:
     assert CRITERIA_COLUMNS == [
-        "submission_id", "criterion_id", "article", "value", "threshold", "comparator", "result", "explanation",
-    ]  # fmt: skip
+        "submission_id",
+        "criterion_id",
+        "article",
+        "value",
+        "threshold",
+        "comparator",
+        "result",
+        "explanation",
+        "source_sheet",
+        "source_rows",
+        "source_columns",
+    ]  # fmt: skip — the SPEC §5 columns in their order, then where each value was read
     rows = criteria_rows(evaluate(build(), HLJ, AS_OF))
     assert all(list(row) == CRITERIA_COLUMNS for row in rows)
     sme = next(row for row in rows if row["criterion_id"] == "A5.1.sme_share")
@@ -63,6 +73,9 @@ def test_criteria_rows_match_the_csv_contract() -> None:
         "comparator": "以上",
         "result": "pass",
         "explanation": "2025年中小企业产值占比 70.00%，在60%以上（第五条（一））：通过",
+        "source_sheet": "经营指标",
+        "source_rows": "4",
+        "source_columns": "中小企业产值（万元）;集群总产值（万元）",
     }
 
 
