@@ -23,7 +23,7 @@ YES, NO = "是", "否"
 
 def _status(code: Any) -> str:
     try:
-        return getattr(Status(str(code)), "label", str(code))
+        return Status(str(code)).label
     except ValueError:
         return "待定" if code == "pending" else str(code or "")
 
