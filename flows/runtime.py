@@ -171,12 +171,13 @@ def local_api(startup_timeout: int = 120) -> Iterator[str]:
     """
     import os
 
-    url = os.environ.get("PREFECT_API_URL")
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    url = PREFECT_API_URL.value()  # the environment, prefect.toml, a profile or a test harness
     if url:
         yield url
         return
     from prefect.server.api.server import SubprocessASGIServer
-    from prefect.settings import PREFECT_API_URL, temporary_settings
 
     server = SubprocessASGIServer()
     server.start(timeout=startup_timeout)
