@@ -38,6 +38,7 @@ class CriterionResult:
     result: Result
     explanation: str  # Chinese, cites the article
     kind: str = "hard"  # hard | advisory | veto (not a CSV column)
+    gap: str = ""  # a failed criterion: the smallest change of the data that makes it pass (rules.gaps)
 
 
 CRITERIA_COLUMNS = [
@@ -49,6 +50,7 @@ CRITERIA_COLUMNS = [
     "comparator",
     "result",
     "explanation",
+    "gap",
 ]
 
 

@@ -48,8 +48,10 @@ def test_hard_failures_and_veto_make_it_ineligible() -> None:
 
 
 def test_criteria_rows_match_the_csv_contract() -> None:
+    # SPEC §5's columns, then the gap to pass after them
     assert CRITERIA_COLUMNS == [
         "submission_id", "criterion_id", "article", "value", "threshold", "comparator", "result", "explanation",
+        "gap",
     ]  # fmt: skip
     rows = criteria_rows(evaluate(build(), HLJ, AS_OF))
     assert all(list(row) == CRITERIA_COLUMNS for row in rows)
@@ -63,6 +65,7 @@ def test_criteria_rows_match_the_csv_contract() -> None:
         "comparator": "以上",
         "result": "pass",
         "explanation": "2025年中小企业产值占比 70.00%，在60%以上（第五条（一））：通过",
+        "gap": "",
     }
 
 
