@@ -176,7 +176,9 @@ class Policy:
     veto: VetoRule | None
     scoring: ScoringModel | None
     overrides: Mapping[str, Any] = field(default_factory=dict)
-    family: str = ""  # versions of one regulation share a family ("hlj"); `load_policy("hlj", on=…)` picks one
+    family: str = (
+        ""  # versions of one regulation share a family ("hlj"); `load_policy("hlj", on=…)` picks one
+    )
     version: str = ""  # which version of the family, as its readers name it ("2023")
     file: str = ""  # the policy file it was read from (file name)
     revises: str = ""  # the policy this one revises (a revision file inherits what it does not restate)
