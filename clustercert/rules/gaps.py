@@ -336,27 +336,50 @@ def _count_needed(current: Fraction, word: str, threshold: Fraction) -> Fraction
 
 
 def _any_of(ctx: crit.Context, c: Criterion) -> Gap:
-    """第五条（二）: how many more enterprises each branch needs; one branch met is enough."""
-    parts, options = [], []
+    """第五条（二）: how many more enterprises each branch needs; one branch met is enough.
+
+    A branch is left out when another needs no more enterprises and counts every enterprise it counts
+    (1 more 冠军 is no smaller a change than 1 more holder of any of the five designations).
+    """
+    reasons, found = [], []
     for branch in c.branches:
         measured = ind.VALUE[branch.measure](ctx.data, ctx.as_of, branch.options)  # type: ignore[arg-type]
         threshold = exact(ctx.threshold(branch.threshold))
         label = branch.options.get("label") or ind.VALUE_LABELS[branch.measure]
         if measured.value is None:
-            parts.append(measured.reason)
+            reasons.append(measured.reason)
             continue
         if ind.satisfies(measured.value, branch.comparator, threshold):
             return Gap("")
         more = _count_needed(measured.value, branch.comparator, threshold)
         rule = crit.met_text(branch.comparator, ctx.threshold(branch.threshold), branch.unit)
         unit = _unit(branch.unit)
-        parts.append(f"{label}再增加 {more}{unit}（现有 {number(measured.value)}{unit}，需{rule}）")
-        change = Change(ChangeKind.DESIGNATIONS, branch.measure, more, Fraction(1), 1, options=branch.options)
-        options.append((change,))
-    if not options:
-        return Gap("；".join(parts) + "，无法计算差距")
-    joined = "；或".join(parts)
-    return Gap(f"满足以下任一项即可：{joined}" if len(parts) > 1 else joined, tuple(options))
+        text = f"{label}再增加 {more}{unit}（现有 {number(measured.value)}{unit}，需{rule}）"
+        found.append(
+            (
+                text,
+                Change(ChangeKind.DESIGNATIONS, branch.measure, more, Fraction(1), 1, options=branch.options),
+            )
+        )
+    if not found:
+        return Gap("；".join(reasons) + "，无法计算差距")
+    kept = [
+        (t, ch) for t, ch in found if not any(_dominates(other, ch) for _, other in found if other is not ch)
+    ]
+    joined = "；或".join(t for t, _ in kept)
+    return Gap(f"满足以下任一项即可：{joined}" if len(kept) > 1 else joined, tuple((ch,) for _, ch in kept))
+
+
+def _dominates(a: Change, b: Change) -> bool:
+    """`a` needs no more enterprises than `b`, and every enterprise that counts for `b` counts for `a`."""
+    kinds_a, kinds_b = set(a.options.get("designations") or ()), set(b.options.get("designations") or ())
+    only_a, only_b = (
+        bool(a.options.get("leading_industry_only")),
+        bool(b.options.get("leading_industry_only")),
+    )
+    wider = kinds_b <= kinds_a and (only_b or not only_a)
+    same = kinds_a == kinds_b and only_a == only_b
+    return wider and a.value <= b.value and (not same or a.value < b.value)
 
 
 def _plan(ctx: crit.Context, c: Criterion) -> Gap:
