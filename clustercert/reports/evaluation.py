@@ -64,6 +64,16 @@ def _criteria_table(criteria: Sequence[Mapping[str, Any]]) -> Table:
     return Table(headers, rows, numeric={2 + offset, 4 + offset}, empty="未进行认定条件审核")
 
 
+def _gaps_table(criteria: Sequence[Mapping[str, Any]]) -> Table:
+    """Each criterion not met, with the smallest change of the data that would meet it (rules.gaps)."""
+    rows = [
+        [Cell(article_label(c.get("article")), title=fmt(c.get("article"))), cell(c.get("gap"))]
+        for c in criteria
+        if not is_blank(c.get("gap"))
+    ]
+    return Table(["条款", "达标所需的最小变动"], rows, empty="各项条件均已达标")
+
+
 def _contributions_table(contributions: Sequence[Mapping[str, Any]]) -> tuple[Table, float | None]:
     rows = []
     total = 0.0
@@ -166,6 +176,7 @@ def render_evaluation(
         progress=progress,
         feedback_href=relative_href(relpath, feedback_relpath(sid)),
         criteria=_criteria_table(criteria),
+        gaps=_gaps_table(criteria),
         vetoed=truthy(decision.get("vetoed")) is True,
         veto=Table([h for _, h in incident_headers()], veto_rows, empty="未列出事项"),
         score=fmt_number(decision.get("score"), 2),

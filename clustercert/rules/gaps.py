@@ -50,7 +50,7 @@ class Gap:
 def attach(ctx: crit.Context, results: Sequence[CriterionResult]) -> list[CriterionResult]:
     """The results with the gap of each failed (or advisory) criterion filled in."""
     criteria = {c.id: c for c in ctx.policy.criteria}
-    items = set(ctx.policy.item_ids)
+    items = {item.id: item for item in ctx.policy.qualitative_items}
     veto = ctx.policy.veto.id if ctx.policy.veto else None
     attached = []
     for result in results:
@@ -58,7 +58,7 @@ def attach(ctx: crit.Context, results: Sequence[CriterionResult]) -> list[Criter
             if result.criterion_id in criteria:
                 result = replace(result, gap=gap(ctx, criteria[result.criterion_id]).text)
             elif result.criterion_id in items:
-                result = replace(result, gap=qualitative_gap(result))
+                result = replace(result, gap=qualitative_gap(result, items[result.criterion_id].title))
             elif result.criterion_id == veto:
                 result = replace(result, gap="第六条所列情形一票否决，不能通过补充或修改数据消除")
         attached.append(result)
@@ -405,14 +405,14 @@ def _plan(ctx: crit.Context, c: Criterion) -> Gap:
     )
 
 
-def qualitative_gap(result: CriterionResult) -> str:
+def qualitative_gap(result: CriterionResult, title: str) -> str:
     """What a county fills in for a qualitative item (the 定性条件 sheet)."""
     met, evidence = (c.label for c in EVIDENCE.columns[1:3])
     if result.value == "":
-        return f"须在“{EVIDENCE.label}”表填报该项：{met}填“是”，并在{evidence}中写明文件名称或附件名"
+        return f"{title}：须在“{EVIDENCE.label}”表填报该项，{met}填“是”，并在{evidence}中写明文件名称或附件名"
     if result.value == "否":
-        return f"须具备该条件：{met}填“是”，并在{evidence}中写明文件名称或附件名"
-    return f"须在{evidence}中写明文件名称或附件名"
+        return f"{title}：须具备该条件，{met}填“是”，并在{evidence}中写明文件名称或附件名"
+    return f"{title}：须在{evidence}中写明文件名称或附件名"
 
 
 _GAPS = {
