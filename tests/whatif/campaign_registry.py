@@ -27,6 +27,7 @@ class Built:
     url: str
     eligible: dict[str, Fraction]  # eligible submission id → its Y-1 SME share in percent
     ineligible: set[str]
+    shares: dict[str, Fraction]  # every valid submission's Y-1 SME share in percent
     certified: dict[str, str]  # submission id → certificate id
 
 
@@ -36,7 +37,7 @@ def build_campaign_registry(root: Path, *, count: int = 24, overrides: dict | No
     subs = [read_submission(s.file) for s in samples]
     results, _ = validate_submissions(subs, engine="pandas")
     url = f"sqlite:///{root / 'registry.db'}"
-    eligible, ineligible, certified = {}, set(), {}
+    eligible, ineligible, certified, shares = {}, set(), {}, {}
     with Registry.open(url) as registry, registry.transaction(flow_run_id="test-campaign") as tx:
         tx.upsert_campaign(YEAR, AS_OF, policy.name, overrides=overrides)
         for sub, result in zip(subs, results, strict=True):
@@ -48,6 +49,8 @@ def build_campaign_registry(root: Path, *, count: int = 24, overrides: dict | No
             )
             if not result.valid:
                 continue
+            row = annual_rows(result.data)[YEAR - 1]
+            shares[sub.submission_id] = row["sme_output"] / row["total_output"] * 100
             ev = evaluate(result.data, policy, AS_OF)
             tx.record_evaluation(
                 sub.submission_id,
@@ -62,8 +65,7 @@ def build_campaign_registry(root: Path, *, count: int = 24, overrides: dict | No
             if not ev.eligible:
                 ineligible.add(sub.submission_id)
                 continue
-            row = annual_rows(result.data)[YEAR - 1]
-            eligible[sub.submission_id] = row["sme_output"] / row["total_output"] * 100
+            eligible[sub.submission_id] = shares[sub.submission_id]
             sid = sub.submission_id
             tx.transition(EntityKind.SUBMISSION, sid, Status.RECOMMENDED, reason="推荐", article="第九条")
             tx.transition(EntityKind.SUBMISSION, sid, Status.SHORTLISTED, reason="拟认定", article="第十条")
@@ -72,4 +74,4 @@ def build_campaign_registry(root: Path, *, count: int = 24, overrides: dict | No
             tx.certify([CertificationInput(cid, sid, certified_on, certified_on + timedelta(days=3 * 365))])
             certified[sid] = cid
         tx.finish_campaign(YEAR)
-    return Built(url, eligible, ineligible, certified)
+    return Built(url, eligible, ineligible, shares, certified)
