@@ -152,15 +152,17 @@ def render_evaluation(
         progress.append(("入选公示名单", "是" if truthy(decision.get("shortlisted")) else "否"))
     contrib_table, contrib_total = _contributions_table(contributions)
     veto_rows = [[cell(i.get(k)) for k, _ in incident_headers()] for i in incidents]
+    # a campaign's meta carries the policy's own description (Policy.describe) under policy_description
+    described = {**(policy.get("policy_description") or {}), **policy}
     policy_facts = [
-        (name, fmt(policy.get(key)))
+        (name, fmt(described.get(key)))
         for key, name in (
             ("title", "政策文件"),
-            ("id", "文件编号"),
+            ("document", "文件编号"),
             ("version", "版本"),
             ("effective_from", "生效日期"),
         )
-        if not is_blank(policy.get(key))
+        if not is_blank(described.get(key))
     ]
     return write_page(
         out_dir,

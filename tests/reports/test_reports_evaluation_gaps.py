@@ -14,11 +14,13 @@ from clustercert.reports import render_evaluation  # noqa: E402
 from clustercert.rules import criteria_rows, evaluate  # noqa: E402
 
 
-def page_for(data, out: Path) -> str:
+def page_for(data, out: Path, policy=None) -> str:
     evaluation = evaluate(data, load_policy(), AS_OF)
     decision = {"submission_id": data.submission_id, "cluster_name": "尚志市食品加工产业集群", "valid": True,
                 "eligible": evaluation.eligible, "failed_criteria": ";".join(evaluation.failed_criteria)}  # fmt: skip
-    path = render_evaluation(out, decision=decision, criteria=criteria_rows(evaluation), contributions=[])
+    path = render_evaluation(
+        out, decision=decision, criteria=criteria_rows(evaluation), contributions=[], policy=policy
+    )
     return html.unescape(path.read_text(encoding="utf-8"))
 
 
@@ -34,3 +36,12 @@ def test_each_failed_criterion_has_its_gap_on_the_page(tmp_path) -> None:
 
 def test_a_cluster_that_meets_everything_has_no_gap_section(tmp_path) -> None:
     assert "达标差距" not in page_for(build(), tmp_path)
+
+
+def test_the_page_names_the_policy_version_and_its_effective_date(tmp_path) -> None:
+    # what a campaign's reports receive (CampaignContext.meta)
+    meta = {"year": 2026, "as_of": "2026-07-24", "policy": "hlj-2023", "overrides": {},
+            "policy_description": load_policy().describe()}  # fmt: skip
+    page = page_for(build(), tmp_path, meta)
+    assert "版本</dt><dd>2023" in page and "生效日期</dt><dd>2023-07-07" in page
+    assert "文件编号</dt><dd>黑工信企业规〔2023〕8号" in page
