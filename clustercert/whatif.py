@@ -155,30 +155,41 @@ def open_read_only(url: str | None) -> Registry:
 
 
 def prepare(registry: Registry, question: Question) -> tuple[Campaign, Policy, Policy]:
-    """The campaign and both policies, or `Refused`: no such campaign (1), a bad override (2)."""
+    """The campaign and both policies, or `Refused`: no such campaign (1), a bad override (2).
+
+    Both policies are loaded before the submissions are: a bad override is refused before any work.
+    """
     try:
+        row = registry.campaign(question.year)
+        if row is None:
+            raise Refused(
+                f"登记库中没有{question.year}年度的认定工作 / the registry holds no campaign for {question.year}",
+                UNAVAILABLE,
+            )
+        before, after = _policies(question, row.policy_name, dict(row.overrides or {}), row.as_of)
         campaign = read_campaign(registry, question.year)
     except sa.exc.SQLAlchemyError as exc:
         detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         raise Refused(f"无法读取登记库 / cannot read the registry: {detail}", UNAVAILABLE) from None
-    if campaign is None:
-        raise Refused(
-            f"登记库中没有{question.year}年度的认定工作 / the registry holds no campaign for {question.year}",
-            UNAVAILABLE,
-        )
-    name = question.policy or campaign.policy_name
-    base = dict(campaign.overrides) if name == campaign.policy_name else {}
-    overrides = {**base, **question.overrides}
+    return campaign, before, after  # type: ignore[return-value]
+
+
+def _policies(
+    question: Question, policy_name: str, recorded: dict[str, Any], as_of: date
+) -> tuple[Policy, Policy]:
+    name = question.policy or policy_name
+    overrides = {**(recorded if name == policy_name else {}), **question.overrides}
     after_name = question.against or name
     after_overrides = (
         dict(question.against_overrides) if question.against else {**overrides, **question.against_overrides}
     )
     try:
-        before = load_for(name, campaign.as_of, overrides, question.search)
-        after = load_for(after_name, campaign.as_of, after_overrides, question.search)
+        return (
+            load_for(name, as_of, overrides, question.search),
+            load_for(after_name, as_of, after_overrides, question.search),
+        )
     except PolicyError as exc:
         raise Refused(f"政策参数有误 / policy: {exc}") from None
-    return campaign, before, after
 
 
 # ---------------------------------------------------------------------------------------------
