@@ -17,7 +17,7 @@ from clustercert.cli.common import add_db
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "compare",
-        help="re-evaluate a campaign's valid submissions under two policies and compare (nothing is recorded)",
+        help="政策比较（假设分析）: a campaign's valid submissions under two policies, compared (nothing recorded)",
     )
     p.add_argument("--year", type=int, required=True, help="campaign year Y (a campaign in the registry)")
     p.add_argument("--out", type=Path, required=True, help="output folder for compare.html and compare.csv")

@@ -60,7 +60,7 @@ def attach(ctx: crit.Context, results: Sequence[CriterionResult]) -> list[Criter
             elif result.criterion_id in items:
                 result = replace(result, gap=qualitative_gap(result, items[result.criterion_id].title))
             elif result.criterion_id == veto:
-                result = replace(result, gap="第六条所列情形一票否决，不能通过补充或修改数据消除")
+                result = replace(result, gap=f"{result.article}所列情形一票否决，不能通过补充或修改数据消除")
         attached.append(result)
     return attached
 
