@@ -414,6 +414,9 @@ def describe(policy: Policy) -> dict[str, Any]:
             }
         )
     return {
-        **{k: described[k] for k in ("name", "title", "document", "version", "effective_from", "on")},
+        **{
+            k: described[k]
+            for k in ("name", "title", "document", "version", "effective_from", "on", "gap_steps")
+        },
         "overrides": overrides,
     }

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from clustercert.reports.evaluation import gap_steps_text
 from clustercert.reports.labels import article_label
 from clustercert.reports.render import (
     Cell,
@@ -169,6 +170,7 @@ def render_comparison(out_dir: Path, page: Mapping[str, Any], csv_rows: Sequence
         everyone=_all_table(rows),
         certified=_certified_table(rows),
         any_certified=any(not is_blank(r.get("certificate_id")) for r in rows),
+        gap_steps=gap_steps_text(page["policies"][1].get("gap_steps")),
     )
     return html, csv_path
 

@@ -74,6 +74,11 @@ def _gaps_table(criteria: Sequence[Mapping[str, Any]]) -> Table:
     return Table(["条款", "达标所需的最小变动"], rows, empty="各项条件均已达标")
 
 
+def gap_steps_text(steps: Mapping[str, Any] | None) -> str:
+    """The policy's units of the smallest change (gaps.steps): "0.01 万元、1 件、…"."""
+    return "、".join(f"{fmt(step)} {unit}" for unit, step in (steps or {}).items())
+
+
 def _contributions_table(contributions: Sequence[Mapping[str, Any]]) -> tuple[Table, float | None]:
     rows = []
     total = 0.0
@@ -179,6 +184,7 @@ def render_evaluation(
         feedback_href=relative_href(relpath, feedback_relpath(sid)),
         criteria=_criteria_table(criteria),
         gaps=_gaps_table(criteria),
+        gap_steps=gap_steps_text(described.get("gap_steps")),
         vetoed=truthy(decision.get("vetoed")) is True,
         veto=Table([h for _, h in incident_headers()], veto_rows, empty="未列出事项"),
         score=fmt_number(decision.get("score"), 2),

@@ -45,3 +45,9 @@ def test_the_page_names_the_policy_version_and_its_effective_date(tmp_path) -> N
     page = page_for(build(), tmp_path, meta)
     assert "版本</dt><dd>2023" in page and "生效日期</dt><dd>2023-07-07" in page
     assert "文件编号</dt><dd>黑工信企业规〔2023〕8号" in page
+
+
+def test_the_gap_note_gives_the_policys_units_of_precision(tmp_path) -> None:
+    meta = {"policy_description": load_policy().describe()}
+    page = page_for(build(annual={2025: {"leading_output": 150000}}), tmp_path, meta)
+    assert "0.01 万元、0.01 平方公里、0.01 %、1 件" in page
