@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import sys
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "rules"))
@@ -51,3 +52,32 @@ def test_the_gap_note_gives_the_policys_units_of_precision(tmp_path) -> None:
     meta = {"policy_description": load_policy().describe()}
     page = page_for(build(annual={2025: {"leading_output": 150000}}), tmp_path, meta)
     assert "0.01 万元、0.01 平方公里、0.01 %、1 件" in page
+
+
+def test_every_failed_criterion_of_the_demo_shows_its_gap_on_its_page(tmp_path) -> None:
+    """The demo's 24 sample submissions, validated and evaluated as the campaign does, pages rendered."""
+    from clustercert.intake import read_submission
+    from clustercert.samples import generate_campaign
+    from clustercert.validation import validate_submissions
+
+    samples = generate_campaign(tmp_path / "inbox", year=2026, count=24)
+    results, _ = validate_submissions([read_submission(s.file) for s in samples], engine="pandas")
+    policy, as_of, failed = load_policy(), date(2026, 7, 24), 0
+    for result in (r for r in results if r.valid):
+        evaluation = evaluate(result.data, policy, as_of)
+        rows = criteria_rows(evaluation)
+        decision = {
+            "submission_id": result.data.submission_id,
+            "valid": True,
+            "eligible": evaluation.eligible,
+        }
+        page = html.unescape(
+            render_evaluation(tmp_path / "out", decision=decision, criteria=rows, contributions=[]).read_text(
+                encoding="utf-8"
+            )
+        )
+        for row in rows:
+            if row["result"] in ("fail", "advisory"):
+                failed += 1
+                assert row["gap"] and row["gap"] in page, row
+    assert failed >= 6  # the demo's failures: area, veto, leading share, R&D growth, evidence, tiered
