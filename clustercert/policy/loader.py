@@ -10,7 +10,8 @@ from __future__ import annotations
 import copy
 import difflib
 import functools
-from collections.abc import Mapping
+import os
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -37,35 +38,162 @@ from clustercert.policy.parsing import (
 POLICY_DIR = Path(__file__).resolve().parent
 DEFAULT_POLICY = "hlj-2023"
 DATE_UNIT = "日期"  # list parameters in this unit hold dates (calendar.extra_holidays)
+# Folders of further policy files (a revision not yet in force, a draft), separated like PATH: their
+# files are found by name and take part in choosing a family's version by date.
+POLICY_PATH_ENV = "CLUSTERCERT_POLICY_PATH"
+
+Search = Sequence[str | Path] | None
+FILE_KEY = "_file"  # set by read_document: the file a document was read from
 
 
-def policy_path(name: str) -> Path:
-    """A bundled policy by name ("hlj-2023"), or a path to a policy file."""
+def policy_dirs(search: Search = None) -> list[Path]:
+    """Where policy files are looked for: the bundled ones, then $CLUSTERCERT_POLICY_PATH, then `search`."""
+    extra = [p for p in os.environ.get(POLICY_PATH_ENV, "").split(os.pathsep) if p.strip()]
+    dirs = [POLICY_DIR, *(Path(p) for p in extra), *(Path(p) for p in search or ())]
+    return list(dict.fromkeys(d.resolve() for d in dirs))
+
+
+def _files(search: Search) -> dict[str, Path]:
+    """Policy files by name (file stem); an earlier folder wins, so a bundled file cannot be shadowed."""
+    found: dict[str, Path] = {}
+    for folder in policy_dirs(search):
+        for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+            found.setdefault(path.stem, path)
+    return found
+
+
+def policy_path(name: str, search: Search = None) -> Path:
+    """A policy by name ("hlj-2023"), or a path to a policy file."""
     candidate = Path(name)
     if candidate.suffix in (".yaml", ".yml"):
         return candidate
-    path = POLICY_DIR / f"{name}.yaml"
-    if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in POLICY_DIR.glob("*.yaml")))
-        raise PolicyError(f"unknown policy {name!r}; bundled policies: {known}")
-    return path
+    files = _files(search)
+    if name not in files:
+        families = sorted({f for f in (_family_of(p) for p in files.values()) if f})
+        raise PolicyError(
+            f"unknown policy {name!r}; policies: {', '.join(sorted(files))}; families (version by date): "
+            f"{', '.join(families)}"
+        )
+    return files[name]
 
 
 def available_policies() -> list[str]:
     return sorted(p.stem for p in POLICY_DIR.glob("*.yaml"))
 
 
+def versions(family: str, search: Search = None) -> list[tuple[date, str]]:
+    """(effective_from, name) of every policy file of `family`, oldest first."""
+    found = []
+    for name, path in _files(search).items():
+        if _family_of(path) == family:
+            start = parse_date(_parse_path(path).get("effective_from"), f"{name}.effective_from")
+            found.append((start, name))
+    found.sort()
+    for (first, a), (second, b) in zip(found, found[1:], strict=False):
+        if first == second:
+            raise PolicyError(f"policies {a} and {b} of family {family} take effect on the same day {first}")
+    return found
+
+
+def resolve(name: str, on: date | None = None, search: Search = None) -> str:
+    """The policy a name stands for: a file or policy name as given, or a family's version in force on `on`.
+
+    `resolve("hlj", date(2026, 7, 24))` is the latest version of family hlj whose effective_from is on
+    or before that day (`on` None: the latest version).
+    """
+    if Path(name).suffix in (".yaml", ".yml") or name in _files(search):
+        return name
+    found = versions(name, search)
+    if not found:
+        policy_path(name, search)  # raises: unknown policy, with the known names and families
+    in_force = [n for start, n in found if on is None or start <= on]
+    if not in_force:
+        first, earliest = found[0]
+        raise PolicyError(
+            f"no version of policy family {name!r} is in force on {on.isoformat()}; the earliest, "  # type: ignore[union-attr]
+            f"{earliest}, takes effect on {first.isoformat()}"
+        )
+    return in_force[-1]
+
+
+def _family_of(path: Path) -> str:
+    try:
+        return str(_parse_path(path).get("family") or "")
+    except PolicyError:
+        return ""
+
+
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def read_document(name: str) -> dict[str, Any]:
-    """The policy file as parsed YAML (a fresh copy: callers may change it)."""
-    path = policy_path(name)
+def read_document(name: str, search: Search = None) -> dict[str, Any]:
+    """The policy file as parsed YAML, a revision merged onto the policy it revises (a fresh copy)."""
+    return _merged(policy_path(name, search), search, ())
+
+
+def _parse_path(path: Path) -> dict[str, Any]:
     try:
         stat = path.stat()
-        return copy.deepcopy(_parse(str(path), stat.st_mtime_ns, stat.st_size))
+        return _parse(str(path), stat.st_mtime_ns, stat.st_size)
     except OSError as exc:
         raise PolicyError(f"cannot read policy file {path}: {exc}") from exc
+
+
+def _merged(path: Path, search: Search, seen: tuple[str, ...]) -> dict[str, Any]:
+    document = copy.deepcopy(_parse_path(path))
+    document[FILE_KEY] = path.name
+    base_name = document.get("revises")
+    if not base_name:
+        return document
+    if str(base_name) in seen or str(base_name) == path.stem:
+        raise PolicyError(f"policy {path.stem}: `revises` goes round in a circle ({' → '.join(seen)})")
+    base = _merged(policy_path(str(base_name), search), search, (*seen, path.stem))
+    return revise(base, document)
+
+
+# A revision restates only what changes: top-level keys replace the base's; parameters, criteria and
+# qualitative items are matched by id (a restated one replaces the base's in place, a new one is
+# appended, or placed `after:` an id) and `remove:` lists the ids the revision drops.
+_BY_ID = ("criteria", "qualitative_items")
+
+
+def revise(base: Mapping[str, Any], revision: Mapping[str, Any]) -> dict[str, Any]:
+    merged = {k: copy.deepcopy(v) for k, v in base.items() if k not in ("revises", "remove", "version")}
+    removed = {str(i) for i in revision.get("remove") or []}
+    for key, value in revision.items():
+        if key == "parameters":
+            merged["parameters"] = {**(merged.get("parameters") or {}), **(value or {})}
+        elif key in _BY_ID:
+            merged[key] = _merge_by_id(merged.get(key) or [], value or [], key)
+        elif key != "remove":
+            merged[key] = copy.deepcopy(value)
+    unknown = removed - {str(n.get("id")) for key in _BY_ID for n in merged.get(key) or []}
+    unknown -= set(merged.get("parameters") or {})
+    if unknown:
+        raise PolicyError(f"policy {revision.get('name')}: `remove` names unknown ids {sorted(unknown)}")
+    for key in _BY_ID:
+        merged[key] = [n for n in merged.get(key) or [] if str(n.get("id")) not in removed]
+    merged["parameters"] = {k: v for k, v in (merged.get("parameters") or {}).items() if k not in removed}
+    return merged
+
+
+def _merge_by_id(base: list[Any], changes: list[Any], key: str) -> list[Any]:
+    result = [copy.deepcopy(node) for node in base]
+    for node in changes:
+        if not isinstance(node, Mapping) or "id" not in node:
+            raise PolicyError(f"{key}: every entry of a revision needs an `id`")
+        node = dict(copy.deepcopy(node))
+        after = node.pop("after", None)  # where a new entry goes (default: at the end)
+        ids = [str(n.get("id")) for n in result]
+        if str(node["id"]) in ids:
+            result[ids.index(str(node["id"]))] = node
+        elif after is not None:
+            if str(after) not in ids:
+                raise PolicyError(f"{key}: {node['id']} goes after unknown id {after!r}")
+            result.insert(ids.index(str(after)) + 1, node)
+        else:
+            result.append(node)
+    return result
 
 
 @functools.lru_cache(maxsize=16)
@@ -80,14 +208,20 @@ def _parse(path: str, mtime_ns: int, size: int) -> dict[str, Any]:
 
 
 def load_policy(
-    name: str = DEFAULT_POLICY, *, on: date | None = None, overrides: Mapping[str, Any] | None = None
+    name: str = DEFAULT_POLICY,
+    *,
+    on: date | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    search: Search = None,
 ) -> Policy:
     """Load a policy with the values in force on `on` (None: the latest values) and a campaign's overrides.
 
+    `name` is a policy ("hlj-2023"), a policy file's path, or a family ("hlj"): then the family's version in
+    force on `on` (see `resolve`). `search` adds folders of policy files to the bundled ones.
     Overrides are keyed by parameter id (see `clustercert.policy.model` for the id scheme); an unknown
     id, a value of the wrong type or a value outside a parameter's allowed set is a `PolicyError`.
     """
-    return build_policy(read_document(name), on=on, overrides=overrides)
+    return build_policy(read_document(resolve(name, on, search), search), on=on, overrides=overrides)
 
 
 def build_policy(
@@ -125,11 +259,38 @@ def build_policy(
         veto=veto,
         scoring=scoring,
         overrides=_overrides(name, parameters, overrides or {}),
+        family=str(document.get("family") or ""),
+        version=str(document.get("version") or ""),
+        file=str(document.get(FILE_KEY) or ""),
+        revises=str(document.get("revises") or ""),
+        gap_steps=_gap_steps(document, name),
     )
     for pid in parameters:
         policy.value(pid)  # every parameter must have a value in force on `on`
     _check_weights(policy)
     return policy
+
+
+def _gap_steps(document: Mapping[str, Any], name: str) -> dict[str, Decimal]:
+    """`gaps.steps`: the smallest change of an entered value, by unit (see clustercert.rules.gaps)."""
+    node = document.get("gaps")
+    if isinstance(node, Mapping) and "same_as" in node:
+        node = read_document(str(node["same_as"])).get("gaps")
+    if not node:
+        return {}
+    steps = node.get("steps") if isinstance(node, Mapping) else None
+    if not isinstance(steps, Mapping) or not steps:
+        raise PolicyError(f"policy {name}: `gaps.steps` must map units to the smallest change of an entry")
+    result = {}
+    for unit, raw in steps.items():
+        try:
+            step = Decimal(str(raw))
+        except InvalidOperation:
+            raise PolicyError(f"policy {name}: gaps.steps.{unit}: {raw!r} is not a number") from None
+        if not step.is_finite() or step <= 0:
+            raise PolicyError(f"policy {name}: gaps.steps.{unit}: must be a number above 0, got {raw!r}")
+        result[str(unit)] = step
+    return result
 
 
 def _methods_named(scoring_node: Any) -> set[str]:

@@ -176,6 +176,13 @@ class Policy:
     veto: VetoRule | None
     scoring: ScoringModel | None
     overrides: Mapping[str, Any] = field(default_factory=dict)
+    family: str = (
+        ""  # versions of one regulation share a family ("hlj"); `load_policy("hlj", on=…)` picks one
+    )
+    version: str = ""  # which version of the family, as its readers name it ("2023")
+    file: str = ""  # the policy file it was read from (file name)
+    revises: str = ""  # the policy this one revises (a revision file inherits what it does not restate)
+    gap_steps: Mapping[str, Decimal] = field(default_factory=dict)  # unit → smallest change of an entry
 
     def parameter(self, id: str) -> Parameter:
         try:
@@ -210,13 +217,18 @@ class Policy:
         """What a report or an output folder records about the rules applied."""
         return {
             "name": self.name,
+            "family": self.family,
+            "version": self.version,
             "title": self.title,
             "document": self.document,
             "effective_from": self.effective_from.isoformat(),
             "on": self.on.isoformat() if self.on else None,
+            "file": self.file,
+            "revises": self.revises,
             "overrides": {pid: plain(value) for pid, value in self.overrides.items()},
             "parameters": {pid: p.describe(plain(self.value(pid))) for pid, p in self.parameters.items()},
             "scoring_note": self.scoring.note if self.scoring else None,
+            "gap_steps": {unit: str(step) for unit, step in self.gap_steps.items()},
         }
 
 

@@ -108,6 +108,21 @@ def _criteria_table(
     return Table(headers, rows, numeric={2, 4}, empty="未进行认定条件审核", cls="criteria"), flagged
 
 
+def _gaps_table(criteria: Sequence[Mapping[str, Any]]) -> Table:
+    """Each criterion not met, with the smallest change of the data that would meet it (rules.gaps)."""
+    rows = [
+        [Cell(article_label(c.get("article")), title=fmt(c.get("article"))), cell(c.get("gap"))]
+        for c in criteria
+        if not is_blank(c.get("gap"))
+    ]
+    return Table(["条款", "达标所需的最小变动"], rows, empty="各项条件均已达标")
+
+
+def gap_steps_text(steps: Mapping[str, Any] | None) -> str:
+    """The policy's units of the smallest change (gaps.steps): "0.01 万元、1 件、…"."""
+    return "、".join(f"{fmt(step)} {unit}" for unit, step in (steps or {}).items())
+
+
 def _contributions_table(
     contributions: Sequence[Mapping[str, Any]], policy_name: str | None, year: int | None
 ) -> tuple[Table, float | None]:
@@ -171,7 +186,10 @@ def _verdict(decision: Mapping[str, Any]) -> tuple[str, str]:
 
 def _policy_facts(meta: Mapping[str, Any]) -> list[tuple[str, str]]:
     described = meta.get("policy_description") or {}
-    source = {**meta, **{k: v for k, v in described.items() if k in ("title", "document", "effective_from")}}
+    source = {
+        **meta,
+        **{k: v for k, v in described.items() if k in ("title", "document", "version", "effective_from")},
+    }
     return [
         (name, fmt(source.get(key)))
         for key, name in (
@@ -231,6 +249,8 @@ def render_evaluation(
     criteria_table, _ = _criteria_table(criteria, warnings, policy_name)
     contrib_table, contrib_total = _contributions_table(contributions, policy_name, year)
     veto_rows = [[cell(i.get(k)) for k, _ in incident_headers()] for i in incidents]
+    # a campaign's meta carries the policy's own description (Policy.describe) under policy_description
+    described = {**(meta.get("policy_description") or {}), **meta}
     return write_page(
         out_dir,
         relpath,
@@ -247,6 +267,8 @@ def render_evaluation(
         feedback_href=relative_href(relpath, feedback_relpath(sid)),
         cluster_href=relative_href(relpath, cluster_relpath(sid)),
         criteria=criteria_table,
+        gaps=_gaps_table(criteria),
+        gap_steps=gap_steps_text(described.get("gap_steps")),
         vetoed=truthy(decision.get("vetoed")) is True,
         veto=Table([h for _, h in incident_headers()], veto_rows, empty="未列出事项"),
         score=fmt_number(decision.get("score"), 2),

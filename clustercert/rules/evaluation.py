@@ -14,6 +14,7 @@ from typing import Any
 from clustercert.policy import CriterionType, Policy
 from clustercert.policy.model import plain
 from clustercert.rules import criteria as crit
+from clustercert.rules import gaps
 from clustercert.rules import indicators as ind
 from clustercert.rules.results import CriterionResult, Evaluation, Result
 from clustercert.rules.scoring import score
@@ -36,6 +37,7 @@ def evaluate(data: ClusterData, policy: Policy, as_of: date) -> Evaluation:
             data.submission_id, data.incidents, policy, ind.as_day(data.profile.get("declared_on")), as_of
         )
         results.append(veto_result)
+    results = gaps.attach(ctx, results)
     failed = [r.criterion_id for r in results if r.kind in BLOCKING_KINDS and r.result == Result.FAIL]
     warnings = [r.criterion_id for r in results if r.result == Result.ADVISORY]
     latest = rows.get(data.campaign_year - 1, {}).get("total_output")

@@ -111,6 +111,8 @@ def records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
 
 _LABELS = {c.key: re.sub(r"（.*?）$", "", c.label) for c in ANNUAL_INDICATORS}
 _UNITS = {c.key: c.unit for c in ANNUAL_INDICATORS}
+COLUMN_LABELS = _LABELS  # 经营指标 column → its label without the unit (集群总产值)
+COLUMN_UNITS = _UNITS
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,15 @@ class YearlyMeasure:
     places: int | None  # decimals shown in explanations; None: as entered
     func: Callable[[Row], Measured]
     inputs: tuple[str, ...] = ()  # the 经营指标 columns it reads (the source a report names)
+    # a ratio (numerator / denominator × scale) names its parts; a raw measure is its own column
+    numerator: str | None = None
+    denominator: str | None = None
+    scale: int = 1
+
+    @property
+    def column(self) -> str:
+        """The 经营指标 column a change of this measure changes: itself, or a ratio's numerator."""
+        return self.numerator or self.name
 
 
 YEARLY: dict[str, YearlyMeasure] = {}
@@ -144,7 +155,7 @@ def _ratio(name: str, label: str, unit: str, num: str, den: str, scale: int) -> 
             return Measured(None, f"{_LABELS[den]}为0，无法计算{label}")
         return Measured(top / bottom * scale)
 
-    YEARLY[name] = YearlyMeasure(name, label, unit, 2, measure, (num, den))
+    YEARLY[name] = YearlyMeasure(name, label, unit, 2, measure, (num, den), num, den, scale)
 
 
 for _key in _LABELS:

@@ -95,6 +95,7 @@ class CriterionResult:
     title: str = ""
     shown: str = ""
     source: Source | None = None  # source_sheet, source_rows, source_columns in criteria.csv
+    gap: str = ""  # a failed criterion: the smallest change of the data that makes it pass (rules.gaps)
 
 
 SPEC_CRITERIA_COLUMNS = [
@@ -108,8 +109,8 @@ SPEC_CRITERIA_COLUMNS = [
     "explanation",
 ]
 SOURCE_COLUMNS = ["source_sheet", "source_rows", "source_columns"]
-# criteria.csv: the SPEC §5 columns in their order, then where each value was read
-CRITERIA_COLUMNS = [*SPEC_CRITERIA_COLUMNS, *SOURCE_COLUMNS]
+# criteria.csv: the SPEC §5 columns in their order, then where each value was read, then the gap
+CRITERIA_COLUMNS = [*SPEC_CRITERIA_COLUMNS, *SOURCE_COLUMNS, "gap"]
 
 
 @dataclass(frozen=True)
@@ -168,5 +169,6 @@ def criteria_rows(evaluation: Evaluation) -> list[dict[str, str]]:
     for result in evaluation.criteria:
         row = {column: str(getattr(result, column)) for column in SPEC_CRITERIA_COLUMNS}
         row |= result.source.csv() if result.source else dict.fromkeys(SOURCE_COLUMNS, "")
+        row["gap"] = result.gap
         rows.append(row)
     return rows

@@ -18,7 +18,16 @@ CASES_DIR = Path(__file__).parent / "cases"
 GIVEN_KEYS = {"annual", "replace_annual", "drop_years", "profile", "enterprises", "designations", "incidents",
               "evidence", "plan_targets"}  # fmt: skip
 CASE_KEYS = {"name", "criterion", "given", "policy", "overrides", "as_of", "expect"}
-EXPECT_KEYS = {"result", "value", "explanation_contains", "eligible", "vetoed", "veto_incidents"}
+EXPECT_KEYS = {
+    "result",
+    "value",
+    "explanation_contains",
+    "eligible",
+    "vetoed",
+    "veto_incidents",
+    "gap",
+    "gap_contains",
+}
 
 
 def load_cases() -> list[Any]:
@@ -63,6 +72,13 @@ def test_rule_case(case: dict[str, Any]) -> None:
     for fragment in [contains] if isinstance(contains, str) else contains:
         assert fragment in result.explanation
     assert result.article in result.explanation  # every explanation cites its article
+    # a criterion that is met has no gap; one that is not met says what would meet it
+    assert (result.gap == "") == (result.result not in ("fail", "advisory")), result.gap
+    if "gap" in expect:
+        assert result.gap == expect["gap"]
+    contains = expect.get("gap_contains", [])
+    for fragment in [contains] if isinstance(contains, str) else contains:
+        assert fragment in result.gap, result.gap
     if "eligible" in expect:
         assert evaluation.eligible is expect["eligible"], evaluation.failed_criteria
     if "vetoed" in expect:

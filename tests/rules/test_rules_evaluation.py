@@ -48,6 +48,7 @@ def test_hard_failures_and_veto_make_it_ineligible() -> None:
 
 
 def test_criteria_rows_match_the_csv_contract() -> None:
+    # SPEC §5's columns, then the gap to pass after them
     assert CRITERIA_COLUMNS == [
         "submission_id",
         "criterion_id",
@@ -60,7 +61,8 @@ def test_criteria_rows_match_the_csv_contract() -> None:
         "source_sheet",
         "source_rows",
         "source_columns",
-    ]  # fmt: skip — the SPEC §5 columns in their order, then where each value was read
+        "gap",
+    ]  # fmt: skip — the SPEC §5 columns in their order, then where each value was read, then the gap
     rows = criteria_rows(evaluate(build(), HLJ, AS_OF))
     assert all(list(row) == CRITERIA_COLUMNS for row in rows)
     sme = next(row for row in rows if row["criterion_id"] == "A5.1.sme_share")
@@ -76,6 +78,7 @@ def test_criteria_rows_match_the_csv_contract() -> None:
         "source_sheet": "经营指标",
         "source_rows": "4",
         "source_columns": "中小企业产值（万元）;集群总产值（万元）",
+        "gap": "",
     }
 
 

@@ -96,7 +96,7 @@ def test_values_read_as_a_person_reads_them() -> None:
 
 
 def test_criteria_csv_rows_carry_the_source_after_the_spec_columns() -> None:
-    assert CRITERIA_COLUMNS[-3:] == ["source_sheet", "source_rows", "source_columns"]
+    assert CRITERIA_COLUMNS[-4:] == ["source_sheet", "source_rows", "source_columns", "gap"]
     rows = {
         r["criterion_id"]: r for r in criteria_rows(evaluate(build(profile={ROW: FIELD_ROWS}), HLJ, AS_OF))
     }
