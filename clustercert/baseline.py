@@ -75,7 +75,7 @@ def run_campaign(
     evaluations = [e for i in range(0, len(ids), size) for e in score.evaluate_batch(ids[i : i + size], ctx)]
     score.record(db, ctx, evaluations, stand_in_run_id("score-clusters"))
     with db.transaction() as tx:
-        rows = facts.decision_rows(tx, setup.year, setup.policy)
+        rows = facts.decision_rows(tx, setup.year, ctx.policy_name)
     write.write_scores(ctx, rows, evaluations, warnings)
     lap("score")
 
@@ -93,7 +93,7 @@ def run_campaign(
     shortlist.record(db, ctx, outcome, stand_in_run_id("provincial-shortlist"))
     write.write_shortlist(ctx, outcome)
     with db.transaction() as tx:
-        rows = facts.decision_rows(tx, setup.year, setup.policy)
+        rows = facts.decision_rows(tx, setup.year, ctx.policy_name)
         history = {
             sid: [_entry(e) for e in entries]
             for sid, entries in tx.history(list(rows["submission_id"])).items()

@@ -89,7 +89,7 @@ def stage_run(setup: CampaignSetup, reports_dir: str | None) -> Iterator[Campaig
 def write_overview(ctx: CampaignContext) -> Path:
     registry = ctx.registry()
     with registry.transaction() as tx:
-        rows = facts.decision_rows(tx, ctx.year, ctx.setup.policy)
+        rows = facts.decision_rows(tx, ctx.year, ctx.policy_name)
         history = {
             sid: [_entry(e) for e in entries] for sid, entries in tx.history(rows["submission_id"]).items()
         }
@@ -152,7 +152,7 @@ def collect_submissions(
         inbox: 收件目录 (one file or CSV folder per cluster; default $CLUSTERCERT_VAR/inbox/campaign)
         as_of: 评审基准日 (default: today, Asia/Shanghai)
         db_url: 登记库地址 (default: $CLUSTERCERT_DB_URL)
-        policy: 政策文件 (default hlj-2023)
+        policy: 政策文件或政策族（默认 hlj：按评审基准日取当时有效的版本）
         overrides: 本次调整的政策参数 {id: value}
         engine: 数据质量检查引擎 gx | pandas
         decisions: 人工决定目录 (spot_checks / prefecture_decisions / objections)
@@ -206,7 +206,7 @@ def validate_submissions(
         out: 输出目录 (default $CLUSTERCERT_VAR/out/yearly-campaign)
         as_of: 评审基准日 (default: today, Asia/Shanghai)
         db_url: 登记库地址 (default: $CLUSTERCERT_DB_URL)
-        policy: 政策文件 (default hlj-2023)
+        policy: 政策文件或政策族（默认 hlj：按评审基准日取当时有效的版本）
         overrides: 本次调整的政策参数 {id: value}
         engine: 数据质量检查引擎 gx | pandas
         inbox: 收件目录（本阶段不读取）
@@ -269,7 +269,7 @@ def score_clusters(
         out: 输出目录 (default $CLUSTERCERT_VAR/out/yearly-campaign)
         as_of: 评审基准日 (default: today, Asia/Shanghai)
         db_url: 登记库地址 (default: $CLUSTERCERT_DB_URL)
-        policy: 政策文件 (default hlj-2023)
+        policy: 政策文件或政策族（默认 hlj：按评审基准日取当时有效的版本）
         overrides: 本次调整的政策参数 {id: value}
         engine: 数据质量检查引擎（本阶段不用）
         inbox: 收件目录（本阶段不读取）
@@ -295,7 +295,7 @@ def score_clusters(
         with registry_writes():
             score.record(registry, ctx, evaluations, flow_run_id())
         with registry.transaction() as tx:
-            rows = facts.decision_rows(tx, setup.year, setup.policy)
+            rows = facts.decision_rows(tx, setup.year, ctx.policy_name)
         written.write_scores(ctx, rows, evaluations)
         artifacts.scored(ctx, rows)
         c = score.counts(evaluations)
@@ -336,7 +336,7 @@ def prefecture_recommendation(
         out: 输出目录 (default $CLUSTERCERT_VAR/out/yearly-campaign)
         as_of: 评审基准日 (default: today, Asia/Shanghai)
         db_url: 登记库地址 (default: $CLUSTERCERT_DB_URL)
-        policy: 政策文件 (default hlj-2023)
+        policy: 政策文件或政策族（默认 hlj：按评审基准日取当时有效的版本）
         overrides: 本次调整的政策参数 {id: value}
         engine: 数据质量检查引擎（本阶段不用）
         inbox: 收件目录（本阶段不读取）
@@ -441,7 +441,7 @@ def provincial_shortlist(
         out: 输出目录 (default $CLUSTERCERT_VAR/out/yearly-campaign)
         as_of: 评审基准日，公示自该日起 (default: today, Asia/Shanghai)
         db_url: 登记库地址 (default: $CLUSTERCERT_DB_URL)
-        policy: 政策文件 (default hlj-2023)
+        policy: 政策文件或政策族（默认 hlj：按评审基准日取当时有效的版本）
         overrides: 本次调整的政策参数 {id: value}
         engine: 数据质量检查引擎（本阶段不用）
         inbox: 收件目录（本阶段不读取）

@@ -62,7 +62,7 @@ def yearly_campaign(
         as_of: 评审基准日，公示自该日起 (default: today, Asia/Shanghai)
         decisions: 人工决定目录 (spot_checks / prefecture_decisions / objections)
         db_url: 登记库地址 (default: $CLUSTERCERT_DB_URL, else sqlite:///var/clustercert.db)
-        policy: 政策文件 (default hlj-2023)
+        policy: 政策文件或政策族（默认 hlj：按评审基准日取当时有效的版本）
         overrides: 本次调整的政策参数 {id: value}，记入 policy.json
         engine: 数据质量检查引擎 gx (Great Expectations) | pandas
         interactive: 是否在 Prefect 界面逐个市（地）确认推荐意见
@@ -119,7 +119,7 @@ def yearly_campaign(
     ctx = context(setup, staging)
     write_overview(ctx)
     with ctx.registry().transaction() as tx:
-        rows = facts.decision_rows(tx, setup.year, setup.policy)
+        rows = facts.decision_rows(tx, setup.year, ctx.policy_name)
     summary = summary_counts(rows)
     folder.publish()
     artifacts.reports(setup.year, setup.out_path, summary)

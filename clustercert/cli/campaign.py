@@ -10,6 +10,7 @@ from typing import Any
 
 from clustercert.cli.common import add_as_of, add_db, existing_dir, iso_date, positive_float, positive_int
 from clustercert.stages import CAMPAIGN_STAGE_NAMES
+from clustercert.stages.setup import DEFAULT_POLICY
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -131,7 +132,7 @@ def preflight(
             inbox=inbox,
             out=out,
             decisions=decisions,
-            policy_name="hlj-2023",
+            policy_name=DEFAULT_POLICY,
             overrides=overrides,
         )
         OutputFolder(out).check_ours()

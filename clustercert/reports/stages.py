@@ -219,7 +219,7 @@ def write_prefecture(
 ) -> tuple[Path, Path]:
     """prefectures/<code>.html|.xlsx: each eligible cluster with its outcome, reason and article."""
     rows = records(recommendation.rows)
-    marks = decision_marks(rows, warnings_of(ctx.reports, warnings), ctx.setup.policy)
+    marks = decision_marks(rows, warnings_of(ctx.reports, warnings), ctx.policy_name)
     return render_prefecture_list(
         ctx.reports,
         prefecture_code=recommendation.prefecture_code,
@@ -307,7 +307,7 @@ def write_overview(
         row["final_status_label"] = status_label(row.get("final_status"))
     write_rows_csv(out / "decisions.csv", listed, _keys(OVERVIEW_DECISION_COLUMNS), header="key")
     known = warnings_of(out, warnings)
-    marks = decision_marks(listed, known, ctx.setup.policy)
+    marks = decision_marks(listed, known, ctx.policy_name)
     scored = [r for r in listed if r.get("valid") is True]
     render_campaign_scores(
         out, campaign=ctx.meta, rows=scored, model_note=ctx.meta["model_note"], marks=marks
@@ -319,7 +319,7 @@ def write_overview(
             row=row,
             history=history.get(sid, ()),
             campaign=ctx.meta,
-            warnings=on_decision(list(known.get(sid, ())), ctx.setup.policy),
+            warnings=on_decision(list(known.get(sid, ())), ctx.policy_name),
         )
     render_clusters_list(out, rows=listed, campaign=ctx.meta, marks=marks)
     return write_index(ctx, rows)

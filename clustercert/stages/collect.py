@@ -132,7 +132,7 @@ def record(registry: Registry, ctx: CampaignContext, collected: Collected, flow_
         tx.upsert_campaign(
             setup.year,
             setup.as_of,
-            setup.policy,
+            ctx.policy_name,
             overrides=campaign_parameters(ctx),
             flow_run_id=flow_run_id,
         )

@@ -50,6 +50,11 @@ class CampaignContext:
         return self._registry
 
     @property
+    def policy_name(self) -> str:
+        """The policy version in force (e.g. hlj-2023), whatever the setup names (a file, a family)."""
+        return self.policy.name
+
+    @property
     def year(self) -> int:
         return self.setup.year
 
@@ -59,7 +64,7 @@ class CampaignContext:
         return {
             "year": self.setup.year,
             "as_of": self.setup.as_of.isoformat(),
-            "policy": self.setup.policy,
+            "policy": self.policy_name,
             "overrides": dict(self.policy.overrides),
             "policy_description": self.policy.describe(),
             "model_note": MODEL_NOTE,

@@ -134,7 +134,7 @@ def _what_changed(tx: Transaction, ctx: CampaignContext, new: Sequence[Submissio
         overrides = json.loads(json.dumps(dict(ctx.policy.overrides), default=str))
         if row.as_of != ctx.setup.as_of:
             reasons.append(f"评审基准日由 {row.as_of} 改为 {ctx.setup.as_of}")
-        if row.policy_name != ctx.setup.policy or (row.overrides or {}) != overrides:
+        if row.policy_name != ctx.policy_name or (row.overrides or {}) != overrides:
             reasons.append("政策参数已调整")
         if row.decisions_sha256 != decisions_fingerprint(ctx):
             reasons.append("人工决定文件已变更")

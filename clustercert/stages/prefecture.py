@@ -44,7 +44,7 @@ def load_decisions(ctx: CampaignContext, known_ids: Sequence[str]) -> BatchDecis
 
 def read(registry: Registry, ctx: CampaignContext) -> PrefectureInputs:
     with registry.transaction() as tx:
-        rows = facts.decision_rows(tx, ctx.year, ctx.setup.policy)
+        rows = facts.decision_rows(tx, ctx.year, ctx.policy_name)
     return PrefectureInputs(rows, facts.eligible(rows), load_decisions(ctx, list(rows["submission_id"])))
 
 

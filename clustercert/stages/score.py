@@ -97,7 +97,7 @@ def record(
         for ev in sorted(evaluations, key=lambda e: e.submission_id):
             tx.record_evaluation(
                 ev.submission_id,
-                policy_name=ctx.setup.policy,
+                policy_name=ctx.policy_name,
                 as_of=ctx.setup.as_of,
                 eligible=ev.eligible,
                 vetoed=ev.vetoed,

@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-DEFAULT_POLICY = "hlj-2023"
+DEFAULT_POLICY = "hlj"  # the family: the version in force on the as-of date applies
 
 
 @dataclass(frozen=True)

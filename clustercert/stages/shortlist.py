@@ -54,7 +54,7 @@ class ShortlistOutcome:
 
 def read(registry: Registry, ctx: CampaignContext) -> ShortlistInputs:
     with registry.transaction() as tx:
-        rows = facts.decision_rows(tx, ctx.year, ctx.setup.policy)
+        rows = facts.decision_rows(tx, ctx.year, ctx.policy_name)
         issued = guard.issued(tx, ctx.year)
     recommended = facts.recommended(rows)
     return ShortlistInputs(rows, recommended, load_decisions(ctx, list(rows["submission_id"])), issued)
