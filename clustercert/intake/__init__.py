@@ -3,11 +3,12 @@ the single-table inputs of §3.2 typed row by row (`tables`)."""
 
 from clustercert.intake.archive import MAX_RAW_BYTES, Archive
 from clustercert.intake.readers import content_sha256, discover_submissions, read_submission, read_table
-from clustercert.intake.tables import read_typed_table, table_files
+from clustercert.intake.tables import TypedTable, read_typed_table, table_files
 
 __all__ = [
     "MAX_RAW_BYTES",
     "Archive",
+    "TypedTable",
     "content_sha256",
     "discover_submissions",
     "read_submission",

@@ -8,6 +8,7 @@ the other rows still count (SPEC §6: bad input never stops the rest).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -92,9 +93,18 @@ def type_table(frame: pd.DataFrame, sheet: Sheet, file: str) -> tuple[pd.DataFra
     return pd.DataFrame(kept, columns=[*sheet.keys, ROW]), issues
 
 
-def read_typed_table(path: Path | str, sheet: Sheet) -> tuple[pd.DataFrame, list[Issue]]:
+@dataclass
+class TypedTable:
+    """One §3.2 table file as read and typed: its usable rows (with `file` and `_row`) and its issues."""
+
+    file: str
+    frame: pd.DataFrame
+    issues: list[Issue] = field(default_factory=list)
+
+
+def read_typed_table(path: Path | str, sheet: Sheet) -> TypedTable:
     """One §3.2 table file, typed; its `file` column says where each row came from."""
     frame, issues = read_table(Path(path), sheet)
     typed, found = type_table(frame, sheet, Path(path).name)
     typed.insert(0, "file", Path(path).name)
-    return typed, [*issues, *found]
+    return TypedTable(Path(path).name, typed, [*issues, *found])

@@ -41,15 +41,10 @@ GROUNDS = {
     "15.5": "第十五条（五）集群企业发生较大及以上安全、质量和环境污染等事故，重大及以上网络安全事件和数据安全事件，"
     "以及偷税漏税、违法违规、严重失信和其它重大问题的行为",
 }
-PROPOSAL_COLUMNS = [
-    "certificate_id",
-    "ground",
-    "evidence",
-    "proposed_on",
-    "ground_text",
-    "evidence_key",
-    "proposal_id",
-]
+PROPOSAL_FIELDS = ["certificate_id", "ground", "evidence", "proposed_on", "ground_text", "evidence_key"]
+PROPOSAL_COLUMNS = [*PROPOSAL_FIELDS, "proposal_id"]
+# revocation_proposals.csv (SPEC §5 columns first): a recorded proposal and where it stands
+LISTED_COLUMNS = [*PROPOSAL_FIELDS, "decision", "decided_on", "reason"]
 DECISION_COLUMNS = [*PROPOSAL_COLUMNS, "decision", "reason"]
 CONFIRM, CLEAR = contract.REVOCATION_DECISIONS  # 撤销, 不予撤销
 # The ground each category of the province's findings rests on: 虚假申报 and 违法违规 are 第十五条（二）,

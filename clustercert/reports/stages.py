@@ -30,7 +30,7 @@ from clustercert.reports.campaign import (
     render_public_notice,
 )
 from clustercert.reports.evaluation import render_evaluation
-from clustercert.reports.index import render_index
+from clustercert.reports.index import present_links, render_index
 from clustercert.reports.render import prefecture_relpath
 from clustercert.reports.validation import render_validation_summary, submission_facts, write_feedback
 from clustercert.reports.xlsx import write_rows_csv
@@ -239,10 +239,6 @@ def write_overview(
     return write_index(ctx, rows)
 
 
-def _present(out: Path, relpath: str) -> bool:
-    return (out / relpath).exists()
-
-
 def write_index(ctx: CampaignContext, rows: pd.DataFrame) -> Path:
     out = ctx.reports
     names = prefectures()
@@ -251,42 +247,37 @@ def write_index(ctx: CampaignContext, rows: pd.DataFrame) -> Path:
     def link(href: str, text: str, note: str = "") -> dict[str, str]:
         return {"href": href, "text": text, "note": note}
 
-    def present(*links: dict[str, str]) -> list[dict[str, str]]:
-        return [item for item in links if _present(out, item["href"])]
-
     sections = [
         {
             "title": "申报与校验",
-            "links": present(
+            "links": [
                 link("validation.html", "申报材料校验汇总", "每份申报的校验结论、问题统计与数据质量检查结果"),
                 link(
                     "validation_issues.csv", "validation_issues.csv", "全部问题清单（文件、工作表、行、列）"
                 ),
                 link("expectations.csv", "expectations.csv", "数据质量检查（Great Expectations）结果"),
-            ),
+            ],
         },
         {
             "title": "评审与择优",
-            "links": present(
+            "links": [
                 link("scores.html", "评审结果与默认评分", "默认评分模型（由本次申报工作设定）"),
                 link("criteria.csv", "criteria.csv", "逐条认定标准的判定（含条款）"),
                 link("decisions.csv", "decisions.csv", "每份申报的结论与理由"),
                 link("policy.json", "policy.json", "本次适用的政策参数及调整"),
-            ),
+            ],
         },
         {
             "title": "市（地）推荐名单（第九条）",
-            "links": present(
-                *(link(prefecture_relpath(code), f"{names.get(code, code)}推荐名单") for code in codes)
-            ),
+            "links": [link(prefecture_relpath(code), f"{names.get(code, code)}推荐名单") for code in codes],
         },
         {
             "title": "公示与认定（第十条）",
-            "links": present(
+            "links": [
                 link("public_notice.html", "拟认定名单公示", "不含联系人及电话"),
                 link("certified.html", "认定名单"),
                 link("certified.csv", "certified.csv", "认定编号、认定日期、有效期至"),
-            ),
+            ],
         },
     ]
     year = ctx.year
@@ -294,6 +285,6 @@ def write_index(ctx: CampaignContext, rows: pd.DataFrame) -> Path:
         out,
         title=f"{year}年黑龙江省中小企业特色产业集群认定",
         subtitle=f"评审基准日 {ctx.setup.as_of.isoformat()} · 黑工信企业规〔2023〕8号",
-        sections=[s for s in sections if s["links"]],
+        sections=present_links(out, sections),
         summary=summary_counts(rows),
     )
