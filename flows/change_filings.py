@@ -62,7 +62,7 @@ def change_filings(
     )
     get_run_logger().info(
         "重大变动备案（%s）：%d 项变动，按时备案 %d、逾期或未备案 %d、未到期限 %d；登记信息更新 %d 项，"
-        "新增撤销建议 %d 条；%d 个备案文件，输入错误 %d 条；报告见 %s",
+        "新增撤销建议 %d 条；收到 %d 个备案文件，输入错误 %d 条；报告见 %s",
         as_of.isoformat(), counts["changes"], counts["on_time"], counts["late_or_unfiled"], counts["pending"],
         counts["registry_updates"], counts["revocation_proposals_new"], len(reads), counts["input_errors"], page,
     )  # fmt: skip

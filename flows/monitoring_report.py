@@ -71,7 +71,7 @@ def monitoring_report(
     )
     get_run_logger().info(
         "%d年度发展情况：%d 个省级集群，按时报送 %d、逾期 %d、未报送 %d、待报送 %d；新增撤销建议 %d 条；"
-        "%d 份工作簿，输入错误 %d 条；报告见 %s",
+        "收到 %d 个文件，输入错误 %d 条；报告见 %s",
         year, len(outcome.rows), counts["on_time"], counts["late"], counts["missing"], counts["pending"],
         counts["revocation_proposals_new"], len(reads), counts["input_errors"], page,
     )  # fmt: skip

@@ -123,7 +123,7 @@ def revocation_triggers(
         labels={"pending": "待决定"},
     )
     get_run_logger().info(
-        "撤销情形（%s）：%d 条撤销建议涉及 %d 个集群（新增 %d 条）；撤销 %d、不予撤销 %d、待决定 %d；"
+        "撤销情形（%s）：%d 条撤销建议涉及 %d 个集群（新增 %d 条），其中撤销 %d 条、不予撤销 %d 条、待决定 %d 条；"
         "输入错误 %d 条；报告见 %s",
         as_of.isoformat(), counts["proposals"], counts["certificates"], counts["new"], counts["confirmed"],
         counts["cleared"], counts["pending"], counts["input_errors"], page,

@@ -77,3 +77,23 @@ def test_the_reminder_says_who_has_not_reported_and_until_when() -> None:
     assert (
         form.splitlines()[-1] == "| X | 第十五条（三） | a｜b |"
     )  # a bar in the evidence cannot break the table
+
+
+def test_every_parameter_of_a_management_flow_is_described_for_the_run_form() -> None:
+    from flows.change_filings import change_filings
+    from flows.expiry_check import expiry_check
+    from flows.monitoring_report import monitoring_reminder, monitoring_report
+    from flows.national_recommendation import national_recommendation
+    from flows.revocation_triggers import revocation_triggers
+
+    flows = (
+        monitoring_report,
+        monitoring_reminder,
+        expiry_check,
+        change_filings,
+        revocation_triggers,
+        national_recommendation,
+    )
+    for flow in flows:
+        described = {k: v.get("description") for k, v in flow.parameters.properties.items()}
+        assert all(described.values()), (flow.name, [k for k, v in described.items() if not v])
