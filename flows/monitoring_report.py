@@ -1,5 +1,5 @@
-"""Art. 13: the yearly monitoring report (`monitoring-report`) and the reminder before its deadline
-(`monitoring-reminder`)."""
+"""第十三条: the yearly monitoring report (`monitoring-report`) and the reminder a week before its
+deadline (`monitoring-reminder`), over the stage module `clustercert.stages.monitoring`."""
 
 from __future__ import annotations
 
@@ -7,53 +7,74 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from prefect import flow
+from prefect import flow, get_run_logger, unmapped
 
-from clustercert.management.monitoring import MONITORING_COLUMNS
-from clustercert.management.pipeline import monitoring_files, reminder_markdown
-from flows.management_artifacts import DEFAULT_OUT, publish_result, resolve_as_of, run_name, stop_run
-from flows.runtime import publish_markdown, publish_table
+from clustercert.reports import management_stages as written
+from clustercert.stages import monitoring, resources
+from flows import management_artifacts as shown
+from flows.runtime import publish_markdown, publish_table, task_runner
 from tasks import management as work
+from tasks.runtime import flow_run_id, results
 
 
-@flow(name="monitoring-report", flow_run_name=run_name("monitoring", with_year=True), log_prints=False)
+@flow(
+    name="monitoring-report",
+    flow_run_name=shown.run_name("monitoring", with_year=True),
+    task_runner=task_runner(),
+    log_prints=False,
+)
 def monitoring_report(
     inbox: str,
-    out: str = DEFAULT_OUT,
+    out: str = shown.DEFAULT_OUT,
     as_of: date | None = None,
     report_year: int | None = None,
     db_url: str | None = None,
     archive: str | None = None,
-    policy: str = work.POLICY,
+    policy: str = resources.DEFAULT_POLICY,
     overrides: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Compile the prefectures' reports for year R (default: the year before as_of)."""
-    as_of = resolve_as_of(as_of)
+    """第十三条 年度发展情况监测: compile the prefectures' workbooks for report year R against the certified clusters; missing and late reports, declared changes and incidents become revocation proposals.
+
+    Args:
+        inbox: 收件目录（各市（地）报送的年度发展情况工作簿）
+        out: 输出目录（monitoring.csv、monitoring.html 等）
+        as_of: 监测基准日（默认今天，北京时间）
+        report_year: 报告年度 R（默认基准日的上一年）
+        db_url: 登记库地址（默认 $CLUSTERCERT_DB_URL）
+        archive: 原始文件归档目录（按 SHA-256 保存；留空则不归档）
+        policy: 政策文件（默认 hlj-2023）
+        overrides: 本次调整的政策参数 {参数编号: 值}
+    """
+    as_of = shown.resolve_as_of(as_of)
     year = report_year or as_of.year - 1
-    gap = work.check_monitoring_calendar([], year, db_url, policy, overrides)  # year R's deadline
+    registry, rules = resources.registry(db_url), resources.policy(policy, overrides)
+    gap = monitoring.calendar_gap(registry, [], report_year=year, policy=rules)  # year R's deadline
     if gap:
-        return stop_run(gap)
-    futures = [work.read_monitoring_workbook.submit(p, archive) for p in monitoring_files(Path(inbox))]
-    reads = [f.result() for f in futures]
+        return shown.stop_run(gap)
+    reads = results(work.read_monitoring_workbook.map(monitoring.files(inbox), archive=unmapped(archive)))
     if any(r.report is not None and not r.report.changes.empty for r in reads):
-        gap = work.check_monitoring_calendar(reads, year, db_url, policy, overrides)  # declared changes
+        gap = monitoring.calendar_gap(registry, reads, report_year=year, policy=rules)  # declared changes
         if gap:
-            return stop_run(gap)
-    outcome = work.compile_monitoring(reads, year, as_of, db_url, policy, overrides)
-    page = work.write_monitoring(Path(out), outcome)
-    counts = {
-        **outcome.counts(),
-        "revocation_proposals_new": outcome.new_proposals,
-        "input_errors": outcome.input_errors,
-    }
-    publish_result(
+            return shown.stop_run(gap)
+    inputs = monitoring.read(registry)
+    outcome = monitoring.decide(inputs, reads, report_year=year, as_of=as_of, policy=rules)
+    recorded = monitoring.record(registry, outcome, flow_run_id(), policy=rules)
+    page = written.write_monitoring(out, outcome, monitoring.trends(registry, inputs, outcome))
+    counts = {**outcome.counts(), **recorded, "input_errors": outcome.input_errors}
+    shown.publish_result(
         f"monitoring-{year}",
         outcome.rows,
-        MONITORING_COLUMNS[:5],
+        shown.MONITORING_TABLE,
         title=f"{year}年度集群发展情况监测（截至 {as_of.isoformat()}）",
         page=page,
         counts=counts,
     )
+    get_run_logger().info(
+        "%d年度发展情况：%d 个省级集群，按时报送 %d、逾期 %d、未报送 %d、待报送 %d；新增撤销建议 %d 条；"
+        "收到 %d 个文件，输入错误 %d 条；报告见 %s",
+        year, len(outcome.rows), counts["on_time"], counts["late"], counts["missing"], counts["pending"],
+        counts["revocation_proposals_new"], len(reads), counts["input_errors"], page,
+    )  # fmt: skip
     return {
         "report": str(page),
         "out": str(Path(out)),
@@ -63,27 +84,52 @@ def monitoring_report(
     }
 
 
-@flow(name="monitoring-reminder", flow_run_name=run_name("monitoring-reminder", with_year=True))
+@flow(
+    name="monitoring-reminder",
+    flow_run_name=shown.run_name("monitoring-reminder", with_year=True),
+    log_prints=False,
+)
 def monitoring_reminder(
     as_of: date | None = None,
     report_year: int | None = None,
     inbox: str | None = None,
     db_url: str | None = None,
-    policy: str = work.POLICY,
+    policy: str = resources.DEFAULT_POLICY,
     overrides: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A week before 10 March: the prefectures that have not reported year R yet."""
-    as_of = resolve_as_of(as_of)
+    """第十三条 报送提醒: a week before 10 March, the prefectures with certified clusters that have not reported year R yet.
+
+    Args:
+        as_of: 提醒日期（默认今天，北京时间）
+        report_year: 报告年度 R（默认提醒日期的上一年）
+        inbox: 收件目录（已收到的工作簿算作已报送；留空则只看登记库）
+        db_url: 登记库地址（默认 $CLUSTERCERT_DB_URL）
+        policy: 政策文件（默认 hlj-2023）
+        overrides: 本次调整的政策参数 {参数编号: 值}
+    """
+    as_of = shown.resolve_as_of(as_of)
     year = report_year or as_of.year - 1
-    gap = work.check_monitoring_calendar([], year, db_url, policy, overrides)
+    registry, rules = resources.registry(db_url), resources.policy(policy, overrides)
+    gap = monitoring.calendar_gap(registry, [], report_year=year, policy=rules)
     if gap:
-        return stop_run(gap)
-    rows = work.unreported_prefectures(year, as_of, db_url, Path(inbox) if inbox else None, policy, overrides)
+        return shown.stop_run(gap)
+    rows = monitoring.reminder(registry, report_year=year, as_of=as_of, policy=rules, inbox=inbox)
     publish_markdown(
-        f"monitoring-reminder-{year}", reminder_markdown(rows, year, as_of), description=f"{year}年度报送提醒"
+        f"monitoring-reminder-{year}",
+        shown.reminder_markdown(rows, year, as_of),
+        description=f"{year}年度报送提醒",
     )
     if rows:
-        publish_table(f"monitoring-reminder-{year}-table", rows, description=f"{year}年度尚未报送的市（地）")
+        publish_table(
+            f"monitoring-reminder-{year}-table",
+            shown.table(rows, shown.REMINDER_TABLE),
+            description=f"{year}年度尚未报送的市（地）",
+        )
+    get_run_logger().info(
+        "%d年度发展情况报送提醒（截至 %s）：%s",
+        year, as_of.isoformat(),
+        "、".join(f"{r['prefecture_name']}（{r['clusters']} 个集群）" for r in rows) + " 尚未报送" if rows else "各市（地）均已报送",
+    )  # fmt: skip
     return {
         "report_year": year,
         "as_of": as_of.isoformat(),

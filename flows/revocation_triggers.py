@@ -1,6 +1,7 @@
-"""Art. 15: every revocation ground evaluated, proposals recorded, then confirmed or cleared
+"""第十五条: every revocation ground evaluated, proposals recorded, then confirmed or cleared
 (`revocation-triggers`) — by a `revocation_decisions` file (batch), or by an operator in the Prefect
-UI: the flow pauses once for the whole batch of proposals and waits for a typed answer."""
+UI: the flow pauses once for the whole batch of proposals and waits for a typed answer. Over the
+stage module `clustercert.stages.revocation`."""
 
 from __future__ import annotations
 
@@ -8,20 +9,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from prefect import flow
+from prefect import flow, get_run_logger
 from prefect.flow_runs import pause_flow_run
 from prefect.input import RunInput
 from pydantic import BaseModel, Field
 
-from clustercert.management.pipeline import (
-    answers_to_decisions,
-    decisions_frame,
-    findings_files,
-    proposals_markdown,
-)
-from clustercert.management.pipeline.state import PROPOSAL_ROW_COLUMNS
-from flows.management_artifacts import DEFAULT_OUT, publish_result, resolve_as_of, run_name, stop_run
+from clustercert.reports import management_stages as written
+from clustercert.stages import resources, revocation
+from flows import management_artifacts as shown
+from flows.runtime import task_runner
 from tasks import management as work
+from tasks.runtime import flow_run_id, results
 
 OPERATOR = "operator (Prefect UI)"
 PAUSE_KEY = "revocation-decisions"
@@ -48,7 +46,7 @@ def ask_operator(rows: list[dict[str, Any]], timeout: int, poll_seconds: int) ->
     ids = sorted({r["certificate_id"] for r in rows})
     description = (
         "## 撤销认定建议（第十五条）\n\n请对每个认定编号选择 confirm（撤销）、clear（不予撤销）或 pending"
-        "（暂不决定），并填写理由。\n\n" + proposals_markdown(rows)
+        "（暂不决定），并填写理由。\n\n" + shown.proposals_markdown(rows)
     )
     form = RevocationDecisionInput.with_initial_data(
         description=description,
@@ -58,43 +56,76 @@ def ask_operator(rows: list[dict[str, Any]], timeout: int, poll_seconds: int) ->
     return [a.model_dump() for a in answer.decisions]
 
 
-@flow(name="revocation-triggers", flow_run_name=run_name("revocation-triggers"))
+@flow(
+    name="revocation-triggers",
+    flow_run_name=shown.run_name("revocation-triggers"),
+    task_runner=task_runner(),
+    log_prints=False,
+)
 def revocation_triggers(
-    out: str = DEFAULT_OUT,
+    out: str = shown.DEFAULT_OUT,
     as_of: date | None = None,
     inbox: str | None = None,
     decisions: str | None = None,
     interactive: bool = False,
     db_url: str | None = None,
-    policy: str = work.POLICY,
+    policy: str = resources.DEFAULT_POLICY,
     pause_timeout_seconds: int = 7 * 24 * 3600,
     pause_poll_seconds: int = 10,
     overrides: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Propose revocations on all five grounds, from the registry's facts and the `findings` files in
-    `inbox`, then apply decisions from the `decisions` file, or ask the operator when `interactive`."""
-    as_of = resolve_as_of(as_of)
-    gap = work.check_revocation_calendar(db_url, policy, overrides)
+    """第十五条 撤销情形: propose revocations on all five grounds from the registry's facts and the province's findings, then apply the decisions of a file, or ask the operator when interactive.
+
+    Args:
+        out: 输出目录（revocation_proposals.csv、revocation_proposals.html）
+        as_of: 检查日期（默认今天，北京时间）
+        inbox: 收件目录（findings 查实情况文件；留空则只看登记库）
+        decisions: 撤销决定文件 revocation_decisions（批量模式）
+        interactive: 是否暂停运行，在 Prefect 界面由操作员逐个认定编号作出决定
+        db_url: 登记库地址（默认 $CLUSTERCERT_DB_URL）
+        policy: 政策文件（默认 hlj-2023）
+        pause_timeout_seconds: 等待操作员决定的最长时间（秒）
+        pause_poll_seconds: 暂停期间检查答复的间隔（秒）
+        overrides: 本次调整的政策参数 {参数编号: 值}
+    """
+    as_of = shown.resolve_as_of(as_of)
+    registry, rules = resources.registry(db_url), resources.policy(policy, overrides)
+    gap = revocation.calendar_gap(registry, policy=rules)
     if gap:
-        return stop_run(gap)
-    futures = [work.read_findings.submit(p) for p in findings_files(Path(inbox) if inbox else None)]
-    outcome = work.propose_revocations([f.result() for f in futures], as_of, db_url, policy, overrides)
-    frame, issues, source, actor = None, [], "revocation_decisions", "clustercert"
+        return shown.stop_run(gap)
+    reads = results(work.read_findings.map(revocation.files(inbox)))
+    findings = revocation.decide(revocation.read(registry, as_of), reads, as_of=as_of)
+    recorded = revocation.record(registry, findings, flow_run_id(), policy=rules)
+    rows = revocation.pending(registry)
+    frame, issues, source, actor = None, [], revocation.DECISIONS_FILE, "clustercert"
     if decisions:
-        frame, issues, source = decisions_frame([work.read_decisions(Path(decisions))])
-    elif interactive and outcome.rows:
-        frame = answers_to_decisions(ask_operator(outcome.rows, pause_timeout_seconds, pause_poll_seconds))
+        frame, issues, source = revocation.decisions_frame(
+            results([work.read_decisions.submit(Path(decisions))])
+        )
+    elif interactive and rows:
+        frame = revocation.answers_to_decisions(ask_operator(rows, pause_timeout_seconds, pause_poll_seconds))
         source, actor = "Prefect UI", OPERATOR
-    outcome.issues += issues
-    outcome = work.apply_decisions(outcome, frame, source, actor, db_url)
-    page = work.write_revocations(Path(out), outcome)
-    counts = {**outcome.counts(), "new": outcome.new_proposals, "input_errors": outcome.input_errors}
-    publish_result(
+    applied = revocation.apply_decisions(rows, frame, source)
+    if applied is not None:
+        revocation.record_decisions(registry, applied, as_of, flow_run_id(), actor=actor)
+        rows = revocation.listed(registry, rows)
+        issues += applied.issues
+    outcome = revocation.RevocationOutcome(as_of, rows, [*findings.issues, *issues])
+    page = written.write_revocations(out, outcome)
+    counts = {**outcome.counts(), **recorded, "input_errors": outcome.input_errors}
+    shown.publish_result(
         f"revocation-proposals-{as_of}",
         outcome.rows,
-        PROPOSAL_ROW_COLUMNS[:4] + ["decision"],
+        shown.REVOCATION_TABLE,
         title=f"撤销认定建议（截至 {as_of.isoformat()}）",
         page=page,
         counts=counts,
+        labels={"pending": "待决定"},
     )
+    get_run_logger().info(
+        "撤销情形（%s）：%d 条撤销建议涉及 %d 个集群（新增 %d 条），其中撤销 %d 条、不予撤销 %d 条、待决定 %d 条；"
+        "输入错误 %d 条；报告见 %s",
+        as_of.isoformat(), counts["proposals"], counts["certificates"], counts["new"], counts["confirmed"],
+        counts["cleared"], counts["pending"], counts["input_errors"], page,
+    )  # fmt: skip
     return {"report": str(page), "out": str(Path(out)), "as_of": as_of.isoformat(), **counts}

@@ -1,225 +1,83 @@
-"""Dynamic management's units of work (Art. 11–15): one task per input file, one per stage.
+"""Dynamic management's units of work (Art. 11–15): one task per input file, one for the batch of
+review applications' data quality, and batches of certificates for the national evaluation.
 
-Each task calls one function of `clustercert.management.pipeline`; the registry is opened once per
-database URL and process (opening migrates it). `overrides` are a run's policy overrides (`--set`).
+Each task takes small, picklable arguments — a path, the archive folder, plain parameters — and
+reopens what it needs where it runs (the registry at its URL and the policy with the run's overrides:
+`clustercert.stages.resources`), so the task runner decides where it runs. Each calls one function of
+a stage module (`clustercert.stages.*`); the stages' decide and record steps run in the flow.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
 from pathlib import Path
-from typing import Any
 
-import pandas as pd
-
-from clustercert.intake import Archive
-from clustercert.management import pipeline
-from clustercert.policy import Policy, load_policy
-from clustercert.registry import Registry
+from clustercert.intake import Archive, TypedTable
+from clustercert.stages import changes, monitoring, national, resources, reviews, revocation
 from clustercert.submission import Submission
-from tasks.runtime import flow_run_id, unit_task
-
-POLICY = "hlj-2023"
-Overrides = dict[str, Any] | None
+from clustercert.validation import ValidationResult
+from tasks.runtime import unit_task
 
 
-@cache
-def registry(db_url: str | None) -> Registry:
-    return Registry.open(db_url)
-
-
-def archive(root: str | Path | None) -> Archive | None:
+def _archive(root: str | None) -> Archive | None:
     return Archive(Path(root)) if root else None
 
 
-def policy_of(name: str, overrides: Overrides = None) -> Policy:
-    return load_policy(name, overrides=overrides or None)
+# -- 第十三条 monitoring-report -------------------------------------------------------------------
+@unit_task(name="read-monitoring-workbook", task_run_name="read-monitoring-{path.name}")
+def read_monitoring_workbook(path: Path, archive: str | None) -> monitoring.WorkbookRead:
+    """Archive, read and structure-check one prefecture's workbook (SPEC §3.3)."""
+    return monitoring.read_workbook(path, _archive(archive))
 
 
-# -- Art. 13 ------------------------------------------------------------------------------------
-@unit_task(task_run_name="read-monitoring-{path.name}")
-def read_monitoring_workbook(path: Path, archive_root: str | None) -> pipeline.WorkbookRead:
-    return pipeline.read_monitoring_workbook(path, archive(archive_root))
+# -- 第十一条 expiry-check --------------------------------------------------------------------------
+@unit_task(name="receive-review", task_run_name="receive-review-{path.name}")
+def receive_review(path: Path, archive: str | None) -> Submission:
+    """Archive and read one review application (复核申报书, SPEC §3.1)."""
+    return reviews.receive(path, _archive(archive))
 
 
-@unit_task(task_run_name="check-calendar-monitoring-{report_year}")
-def check_monitoring_calendar(
-    reads: list[pipeline.WorkbookRead],
-    report_year: int,
-    db_url: str | None,
-    policy: str,
-    overrides: Overrides,
-) -> str | None:
-    return pipeline.monitoring_calendar_gap(
-        registry(db_url), reads, report_year=report_year, policy=policy_of(policy, overrides)
-    )
+@unit_task(name="validate-reviews", task_run_name="validate-reviews-{count}")
+def validate_reviews(
+    subs: list[Submission], engine: str, count: int
+) -> list[tuple[Submission, ValidationResult]]:
+    """Both validation layers over the batch of review applications (the expectations once)."""
+    del count  # the run name only
+    return reviews.validate(subs, engine=engine)
 
 
-@unit_task(task_run_name="compile-monitoring-{report_year}")
-def compile_monitoring(
-    reads: list[pipeline.WorkbookRead],
-    report_year: int,
-    as_of: date,
-    db_url: str | None,
-    policy: str,
-    overrides: Overrides = None,
-) -> pipeline.MonitoringOutcome:
-    return pipeline.run_monitoring(
-        registry(db_url),
-        reads,
-        report_year=report_year,
-        as_of=as_of,
-        policy=policy_of(policy, overrides),
-        flow_run_id=flow_run_id(),
-    )
+# -- 第十二条 change-filings ------------------------------------------------------------------------
+@unit_task(name="read-change-filings", task_run_name="read-filings-{path.name}")
+def read_filings(path: Path) -> TypedTable:
+    """One change_filings file, typed row by row (SPEC §3.2)."""
+    return changes.read_filings(path)
 
 
-@unit_task(task_run_name="write-monitoring-report")
-def write_monitoring(out: Path, outcome: pipeline.MonitoringOutcome) -> Path:
-    return pipeline.write_monitoring(out, outcome)
+# -- 第十五条 revocation-triggers -------------------------------------------------------------------
+@unit_task(name="read-findings", task_run_name="read-findings-{path.name}")
+def read_findings(path: Path) -> TypedTable:
+    """One findings file (查实情况), typed row by row (SPEC §3.2)."""
+    return revocation.read_table(path)
 
 
-@unit_task(task_run_name="find-unreported-prefectures-{report_year}")
-def unreported_prefectures(
-    report_year: int,
-    as_of: date,
-    db_url: str | None,
-    inbox: Path | None,
-    policy: str,
-    overrides: Overrides = None,
-) -> list[dict[str, Any]]:
-    return pipeline.monitoring_reminder(
-        registry(db_url),
-        report_year=report_year,
-        as_of=as_of,
-        policy=policy_of(policy, overrides),
-        inbox=inbox,
-    )
+@unit_task(name="read-revocation-decisions", task_run_name="read-decisions-{path.name}")
+def read_decisions(path: Path) -> TypedTable:
+    """The province's revocation_decisions file, typed row by row (SPEC §3.2)."""
+    return revocation.read_decisions(path)
 
 
-# -- Art. 11 ------------------------------------------------------------------------------------
-@unit_task(task_run_name="read-review-{path.name}")
-def read_review(path: Path, archive_root: str | None) -> Submission:
-    return pipeline.read_review(path, archive(archive_root))
-
-
-@unit_task(task_run_name="validate-reviews")
-def validate_reviews(subs: list[Submission], engine: str) -> list[tuple[Any, Any]]:
-    return pipeline.validate_reviews(subs, engine=engine)
-
-
-@unit_task(task_run_name="check-expiry-{as_of}")
-def check_expiry(
-    reviews: list[tuple[Any, Any]], as_of: date, db_url: str | None, policy: str, overrides: Overrides = None
-) -> pipeline.ExpiryOutcome:
-    return pipeline.run_expiry(
-        registry(db_url), reviews, as_of=as_of, policy=policy_of(policy, overrides), flow_run_id=flow_run_id()
-    )
-
-
-@unit_task(task_run_name="write-expiry-report")
-def write_expiry(out: Path, outcome: pipeline.ExpiryOutcome) -> Path:
-    return pipeline.write_expiry(out, outcome)
-
-
-# -- Art. 12 ------------------------------------------------------------------------------------
-@unit_task(task_run_name="read-filings-{path.name}")
-def read_filings(path: Path) -> pipeline.FilingsRead:
-    return pipeline.read_filings(path)
-
-
-@unit_task(task_run_name="check-calendar-changes")
-def check_changes_calendar(
-    reads: list[pipeline.FilingsRead], db_url: str | None, policy: str, overrides: Overrides
-) -> str | None:
-    return pipeline.changes_calendar_gap(registry(db_url), reads, policy=policy_of(policy, overrides))
-
-
-@unit_task(task_run_name="check-change-filings-{as_of}")
-def check_changes(
-    reads: list[pipeline.FilingsRead],
-    as_of: date,
-    db_url: str | None,
-    policy: str,
-    overrides: Overrides = None,
-) -> pipeline.ChangesOutcome:
-    return pipeline.run_changes(
-        registry(db_url), reads, as_of=as_of, policy=policy_of(policy, overrides), flow_run_id=flow_run_id()
-    )
-
-
-@unit_task(task_run_name="write-change-filings-report")
-def write_changes(out: Path, outcome: pipeline.ChangesOutcome) -> Path:
-    return pipeline.write_changes(out, outcome)
-
-
-# -- Art. 15 ------------------------------------------------------------------------------------
-@unit_task(task_run_name="read-findings-{path.name}")
-def read_findings(path: Path) -> pipeline.TableRead:
-    return pipeline.read_findings(path)
-
-
-@unit_task(task_run_name="read-decisions-{path.name}")
-def read_decisions(path: Path) -> pipeline.TableRead:
-    return pipeline.read_decisions(path)
-
-
-@unit_task(task_run_name="check-calendar-revocations")
-def check_revocation_calendar(db_url: str | None, policy: str, overrides: Overrides) -> str | None:
-    return pipeline.revocation_calendar_gap(registry(db_url), policy=policy_of(policy, overrides))
-
-
-@unit_task(task_run_name="propose-revocations-{as_of}")
-def propose_revocations(
-    findings: list[pipeline.TableRead],
-    as_of: date,
-    db_url: str | None,
-    policy: str,
-    overrides: Overrides = None,
-) -> pipeline.RevocationOutcome:
-    return pipeline.propose(
-        registry(db_url),
-        findings,
-        as_of=as_of,
-        policy=policy_of(policy, overrides),
-        flow_run_id=flow_run_id(),
-    )
-
-
-@unit_task(task_run_name="apply-revocation-decisions")
-def apply_decisions(
-    outcome: pipeline.RevocationOutcome,
-    decisions: pd.DataFrame | None,
-    decisions_file: str,
-    actor: str,
-    db_url: str | None,
-) -> pipeline.RevocationOutcome:
-    return pipeline.decide(
-        registry(db_url),
-        outcome,
-        decisions,
-        decisions_file=decisions_file,
-        actor=actor,
-        flow_run_id=flow_run_id(),
-    )
-
-
-@unit_task(task_run_name="write-revocation-report")
-def write_revocations(out: Path, outcome: pipeline.RevocationOutcome) -> Path:
-    return pipeline.write_revocations(out, outcome)
-
-
-# -- Art. 14 ------------------------------------------------------------------------------------
-@unit_task(task_run_name="evaluate-national-{as_of}")
+# -- 第十四条 national-recommendation ---------------------------------------------------------------
+@unit_task(name="evaluate-national", task_run_name="evaluate-national-{label}")
 def evaluate_national(
-    as_of: date, db_url: str | None, policy: str, overrides: Overrides = None
-) -> pipeline.NationalOutcome:
-    return pipeline.run_national(
-        registry(db_url), as_of=as_of, policy_national=policy_of(policy, overrides), flow_run_id=flow_run_id()
+    batch: list[tuple[str, str]],
+    as_of: date,
+    db_url: str | None,
+    policy: str,
+    overrides: resources.Overrides,
+    label: str,
+) -> list[national.NationalEvaluation]:
+    """A batch of (certificate id, submission id) against the national standard."""
+    del label  # the run name only
+    return national.evaluate_batch(
+        batch, as_of, resources.policy(policy, overrides), resources.registry(db_url)
     )
-
-
-@unit_task(task_run_name="write-national-report")
-def write_national(out: Path, outcome: pipeline.NationalOutcome) -> Path:
-    return pipeline.write_national(out, outcome)

@@ -236,7 +236,7 @@ def run_revocations(args: argparse.Namespace) -> int:
 
 
 def run_national(args: argparse.Namespace) -> int:
-    from clustercert.management.pipeline.national_stage import NATIONAL_POLICY
+    from clustercert.stages.national import NATIONAL_POLICY
     from flows.national_recommendation import national_recommendation
 
     return _run(

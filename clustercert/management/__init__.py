@@ -3,7 +3,9 @@ revocation triggers and the national recommendation.
 
 Every function takes plain values and DataFrames and returns rows whose columns and statuses are
 those of SPEC §5; policy numbers come in as arguments (`ManagementParameters.from_policy` reads
-them). Nothing here imports Prefect or touches the registry: `flows/` wire these functions.
+them). Nothing here imports Prefect, touches the registry, reads files or writes reports: the stage
+modules (`clustercert.stages.monitoring`, `expiry`, `changes`, `revocation`, `national`) read the
+inputs, call these functions and record what they decide; `clustercert.reports` writes the outputs.
 """
 
 from clustercert.management.calendar_months import add_calendar_months, add_years, shanghai_date
@@ -32,7 +34,7 @@ from clustercert.management.monitoring import (
     single_year_check,
 )
 from clustercert.management.monitoring_report import MonitoringReport, check_monitoring_report
-from clustercert.management.national import recommend_national
+from clustercert.management.national import national_row, rank_national, recommend_national
 from clustercert.management.parameters import ManagementParameters
 from clustercert.management.plan import PlanCompletion, plan_completion
 from clustercert.management.revocation import (
@@ -69,6 +71,8 @@ __all__ = [
     "filing_due",
     "plan_completion",
     "propose_revocations",
+    "national_row",
+    "rank_national",
     "recommend_national",
     "renewed_valid_until",
     "report_deadline",

@@ -63,6 +63,19 @@ EXPIRY_COLUMNS = [
     "note",
 ]
 NOTICE_COLUMNS = ["certificate_id", "notice_days", "valid_until", "days_to_expiry", "article", "text"]
+REVIEW_COLUMNS = [  # reviews.csv: every review application and its outcome
+    "certificate_id",
+    "review_submission_id",
+    "applied_on",
+    "result",
+    "old_valid_until",
+    "new_valid_until",
+    "failed_criteria",
+    "plan_completion_pct",
+    "plan_unmet",
+    "article",
+    "explanation",
+]
 
 
 def expiry_status(

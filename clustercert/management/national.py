@@ -3,8 +3,9 @@
 Certified clusters — not revoked, valid_until ≥ as_of — are evaluated by the rule engine with the
 national 2022 policy. Only thresholds confirmed from the national text are enforced; the engine marks
 the others `not_evaluated`, and a criterion so marked can never fail a cluster here (if the engine
-ever listed one as failed, that is a bug and stops the run). Eligible clusters are ranked by score
-desc, latest total_output desc, certificate_id asc; ineligible ones follow, unranked.
+ever listed one as failed, that is a bug and stops the run). Eligible clusters are ranked in the
+择优 order of `clustercert.campaign.ranking` (score desc, latest total_output desc, certificate_id
+asc); ineligible ones follow in the same order, unranked.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from typing import Any
 
 import pandas as pd
 
+from clustercert.campaign.ranking import rank_order, with_rank
 from clustercert.lifecycle import Status
 from clustercert.management.calendar_months import shanghai_date
 from clustercert.management.tables import active_certificates, output_frame, records, text, to_decimal
 from clustercert.submission import ClusterData
 
 ARTICLE = "14"
+CERTIFICATE_ID = "certificate_id"
 NOT_EVALUATED = "not_evaluated"
 NATIONAL_COLUMNS = [
     "certificate_id",
@@ -74,6 +77,44 @@ def _not_evaluated(evaluation: Any) -> list[str]:
     )
 
 
+def national_row(
+    certificate_id: str, evaluation: Any, latest_output: Decimal | None = None
+) -> dict[str, Any]:
+    """One certificate's `national_recommendation.csv` row (unranked) from its national evaluation.
+
+    `latest_output` stands in when the evaluation has no latest total output of its own.
+    """
+    unconfirmed = _not_evaluated(evaluation)
+    failed = _ids(evaluation.failed_criteria)
+    wrongly_failed = sorted(set(failed) & set(unconfirmed))
+    if wrongly_failed:
+        raise ValueError(f"{certificate_id}: unconfirmed criteria reported as failed: {wrongly_failed}")
+    score = getattr(getattr(evaluation, "score", None), "total", None)
+    output = getattr(evaluation, "latest_total_output", None)
+    output = latest_output if output is None else output
+    return {
+        "certificate_id": certificate_id,
+        "eligible": bool(evaluation.eligible),
+        "failed_criteria": ";".join(failed),
+        "score": None if score is None else float(score),
+        "article": ARTICLE,
+        "not_evaluated": ";".join(unconfirmed),
+        "latest_total_output": None if output is None else float(output),
+    }
+
+
+def rank_national(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    """Eligible clusters in 择优 order (`campaign.ranking`, by certificate id last) with their rank,
+    then the ineligible ones in the same order, unranked."""
+    frame = output_frame(rows, NATIONAL_COLUMNS)
+    eligible = frame["eligible"].astype(bool)
+    ranked = with_rank(frame[eligible], "rank", CERTIFICATE_ID)
+    unranked = rank_order(frame[~eligible], CERTIFICATE_ID)
+    ordered = pd.concat([ranked, unranked], ignore_index=True).reindex(columns=NATIONAL_COLUMNS)
+    ordered["rank"] = ordered["rank"].astype("Int64")
+    return ordered.reset_index(drop=True)
+
+
 def recommend_national(
     clusters: Sequence[tuple[str, ClusterData]],
     policy_national: Any,
@@ -90,39 +131,9 @@ def recommend_national(
     if evaluate is None:
         from clustercert.rules import evaluate
     in_force = certified_ids(certificates, as_of)
-    rows = []
-    for certificate_id, data in clusters:
-        if certificate_id not in in_force:
-            continue
-        evaluation = evaluate(data, policy_national, as_of)
-        unconfirmed = _not_evaluated(evaluation)
-        failed = _ids(evaluation.failed_criteria)
-        wrongly_failed = sorted(set(failed) & set(unconfirmed))
-        if wrongly_failed:
-            raise ValueError(f"{certificate_id}: unconfirmed criteria reported as failed: {wrongly_failed}")
-        score = getattr(getattr(evaluation, "score", None), "total", None)
-        output = getattr(evaluation, "latest_total_output", None)
-        output = latest_total_output(data) if output is None else output
-        rows.append(
-            {
-                "certificate_id": certificate_id,
-                "eligible": bool(evaluation.eligible),
-                "failed_criteria": ";".join(failed),
-                "score": None if score is None else float(score),
-                "article": ARTICLE,
-                "not_evaluated": ";".join(unconfirmed),
-                "latest_total_output": None if output is None else float(output),
-            }
-        )
-
-    def order(row: dict[str, Any]) -> tuple:
-        score = row["score"] if row["score"] is not None else float("-inf")
-        output = row["latest_total_output"] if row["latest_total_output"] is not None else float("-inf")
-        return (not row["eligible"], -score, -output, row["certificate_id"])
-
-    rows.sort(key=order)
-    for rank, row in enumerate((r for r in rows if r["eligible"]), start=1):
-        row["rank"] = rank
-    frame = output_frame(rows, NATIONAL_COLUMNS)
-    frame["rank"] = frame["rank"].astype("Int64")
-    return frame
+    rows = [
+        national_row(certificate_id, evaluate(data, policy_national, as_of), latest_total_output(data))
+        for certificate_id, data in clusters
+        if certificate_id in in_force
+    ]
+    return rank_national(rows)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from clustercert.contract import ANNUAL_INDICATOR_KEYS
 from clustercert.management.tables import is_blank, records, to_decimal
+from clustercert.submission import ROW, ClusterData
 
 # Indicators whose target is a ceiling, not a floor (Art. 5(六): 能源消费强度持续下降).
 LOWER_IS_BETTER = frozenset({"energy_intensity"})
@@ -118,3 +119,16 @@ def actuals_from_annual(annual: pd.DataFrame | None) -> dict[tuple[str, int], An
             if indicator in row and not is_blank(row[indicator]):
                 actuals[(indicator, int(row["year"]))] = row[indicator]
     return actuals
+
+
+def plan_targets_frame(data: Mapping[str, ClusterData]) -> pd.DataFrame:
+    """The plan targets (发展规划) of each certificate's data, with its certificate id in front."""
+    frames = []
+    for cid, cluster in data.items():
+        targets = cluster.plan_targets.drop(columns=[ROW], errors="ignore").copy()
+        targets.insert(0, "certificate_id", cid)
+        frames.append(targets)
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=["certificate_id", "indicator", "target_year", "target_value"])
+    return pd.concat(frames, ignore_index=True)

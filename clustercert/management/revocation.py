@@ -35,15 +35,10 @@ from clustercert.management.calendar_months import shanghai_date
 from clustercert.management.tables import is_blank, location, output_frame, records, source_row, text
 
 GROUNDS = REVOCATION_GROUND_LABELS  # 第十五条 (一)–(五), from the lifecycle (the one source)
-PROPOSAL_COLUMNS = [
-    "certificate_id",
-    "ground",
-    "evidence",
-    "proposed_on",
-    "ground_text",
-    "evidence_key",
-    "proposal_id",
-]
+PROPOSAL_FIELDS = ["certificate_id", "ground", "evidence", "proposed_on", "ground_text", "evidence_key"]
+PROPOSAL_COLUMNS = [*PROPOSAL_FIELDS, "proposal_id"]
+# revocation_proposals.csv (SPEC §5 columns first): a recorded proposal and where it stands
+LISTED_COLUMNS = [*PROPOSAL_FIELDS, "decision", "decided_on", "reason"]
 DECISION_COLUMNS = [*PROPOSAL_COLUMNS, "decision", "reason"]
 CONFIRM, CLEAR = contract.REVOCATION_DECISIONS  # 撤销, 不予撤销
 # The ground each category of the province's findings rests on: 虚假申报 and 违法违规 are 第十五条（二）,

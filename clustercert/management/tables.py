@@ -66,3 +66,10 @@ def location(file: str, sheet: str, row: int | None) -> str:
     parts = [p for p in (file, sheet) if p]
     where = " ".join(parts)
     return f"{where} 第{row}行" if row is not None else where
+
+
+def plain_rows(frame: pd.DataFrame | Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Rows as plain dicts, missing values as None (what extracts, pages and artifacts expect)."""
+    if isinstance(frame, pd.DataFrame):
+        return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+    return [dict(r) for r in frame]

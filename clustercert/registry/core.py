@@ -32,6 +32,8 @@ from clustercert.registry.models import (
     RevocationProposal,
     Submission,
 )
+from clustercert.registry.payload import payload_to_cluster_data
+from clustercert.submission import ClusterData
 
 K = EntityKind
 
@@ -251,6 +253,13 @@ class TransactionCore:
     def current_submissions(self, year: int) -> list[Submission]:
         """The campaign's submissions that count: every one but those a corrected file replaced."""
         return self.submissions(year, include_superseded=False)
+
+    def cluster_data(self, submission_id: str) -> ClusterData | None:
+        """A validated submission's typed tables, as its payload keeps them (None without one)."""
+        row = self.submission(submission_id)
+        if row is None or not row.payload:
+            return None
+        return payload_to_cluster_data(row.submission_id, row.file_name, row.sha256, row.payload)
 
     def evaluation(self, submission_id: str, policy_name: str) -> Evaluation | None:
         query = sa.select(Evaluation).where(

@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from clustercert.contract import CHANGE_TYPES, REVOCATION_DECISIONS
+from clustercert.contract import APPLICATION_REVIEW, CHANGE_TYPES, REVOCATION_DECISIONS
 from clustercert.lifecycle import REVOCATION_GROUNDS, Decision, EntityKind, Status, check_decision
 from clustercert.registry.core import Conflict, NotFound, RegistryError, TransactionCore, jsonable
 from clustercert.registry.models import (
@@ -327,6 +327,16 @@ class DynamicWrites(TransactionCore):
         return proposals
 
     # -- 第十一条 review and renewal ------------------------------------------------------------
+    def review_submissions(self, certificate_id: str | None = None) -> list[Submission]:
+        """Review applications (复核) recorded for a certificate (every certificate when None), by
+        campaign year and submission id."""
+        query = sa.select(Submission).where(
+            Submission.application_type == APPLICATION_REVIEW, Submission.certificate_id.is_not(None)
+        )
+        if certificate_id is not None:
+            query = query.where(Submission.certificate_id == certificate_id)
+        return list(self.session.scalars(query.order_by(Submission.campaign_year, Submission.submission_id)))
+
     def start_review(self, certificate_id: str, *, review_submission_id: str | None = None) -> bool:
         """An expired certificate's review application was received (expired → under_review)."""
         ref = f"（复核申报编号 {review_submission_id}）" if review_submission_id else ""

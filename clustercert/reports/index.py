@@ -81,3 +81,13 @@ def render_index(
         if lead
         else None,
     )
+
+
+def present_links(out_dir: Path, sections: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The sections with only the links to files that are in `out_dir`; a section left empty goes."""
+    kept = []
+    for section in sections:
+        links = [link for link in section.get("links") or [] if (Path(out_dir) / str(link["href"])).exists()]
+        if links:
+            kept.append({**section, "links": links})
+    return kept

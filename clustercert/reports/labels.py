@@ -19,7 +19,7 @@ from typing import Any
 
 from clustercert.comparison import COMPARATORS as WORDS_OF_COMPARISON
 from clustercert.comparison import SYMBOLS
-from clustercert.contract import ANNUAL_INDICATORS, INCIDENT_COLUMNS, SUBMISSION
+from clustercert.contract import ANNUAL_INDICATORS, INCIDENT_COLUMNS, REVOCATION_DECISIONS, SUBMISSION
 from clustercert.issue import Severity
 from clustercert.lifecycle import ARTICLES, REVOCATION_GROUND_LABELS, Status
 from clustercert.policy import Policy, PolicyError, available_policies, load_policy
@@ -91,6 +91,21 @@ REPORT_STATUS: dict[str, tuple[str, str]] = {
     "on_time": ("按时报送", "ok"),
     "late": ("逾期报送", "warn"),
     "missing": ("未报送", "bad"),
+    "pending": ("待报送（未到期限）", "muted"),
+}
+
+# Where a revocation proposal stands (lifecycle.Decision); the province's words are the contract's.
+REVOCATION_DECISION: dict[str, tuple[str, str]] = {
+    "pending": ("待决定", "muted"),
+    "confirmed": (REVOCATION_DECISIONS[0], "bad"),
+    "cleared": (REVOCATION_DECISIONS[1], "ok"),
+}
+
+# A review's (复核, 第十一条) result in reviews.csv.
+REVIEW_RESULT: dict[str, tuple[str, str]] = {
+    "passed": ("复核通过", "ok"),
+    "failed": ("复核未通过", "bad"),
+    "pending": ("待有效期届满后复核", "muted"),
 }
 EXPIRY_STATUS: dict[str, tuple[str, str]] = {
     "valid": ("有效", "ok"),

@@ -39,7 +39,7 @@ from clustercert.reports.campaign import (
 from clustercert.reports.charts import funnel_chart, status_bar
 from clustercert.reports.cluster import render_cluster, render_clusters_list
 from clustercert.reports.evaluation import render_evaluation
-from clustercert.reports.index import render_index
+from clustercert.reports.index import present_links, render_index
 from clustercert.reports.labels import STATUS_COLOURS, STATUS_TONE, status, status_label
 from clustercert.reports.plausibility import Warnings, decision_marks, on_decision, warnings_of
 from clustercert.reports.render import PAGE_FILES, prefecture_relpath
@@ -391,22 +391,22 @@ def write_index(ctx: CampaignContext, rows: pd.DataFrame) -> Path:
         },
         {
             "title": "申报与校验",
-            "links": present(
+            "links": [
                 link("validation.html", "申报材料校验汇总", "每份申报的校验结论、问题统计与数据质量检查结果"),
                 link(
                     "validation_issues.csv", "validation_issues.csv", "全部问题清单（文件、工作表、行、列）"
                 ),
                 link("expectations.csv", "expectations.csv", "数据质量检查（Great Expectations）结果"),
-            ),
+            ],
         },
         {
             "title": "评审与择优",
-            "links": present(
+            "links": [
                 link("scores.html", "评审结果与默认评分", "默认评分模型（由本次申报工作设定）"),
                 link("criteria.csv", "criteria.csv", "逐条认定标准的判定（含条款和数据来源）"),
                 link("decisions.csv", "decisions.csv", "每份申报的结论、理由和依据条款"),
                 link("policy.json", "policy.json", "本次适用的政策参数及调整"),
-            ),
+            ],
         },
         {
             "title": "市（地）推荐名单（第九条）",
@@ -445,7 +445,7 @@ def write_index(ctx: CampaignContext, rows: pd.DataFrame) -> Path:
         out,
         title=f"{year}年黑龙江省中小企业特色产业集群认定",
         subtitle=f"评审基准日 {ctx.setup.as_of.isoformat()} · 黑工信企业规〔2023〕8号",
-        sections=[s for s in sections if s["links"]],
+        sections=present_links(out, sections),
         summary=summary_counts(rows),
         charts=campaign_charts(rows) if len(rows) else [],
         lead={

@@ -28,7 +28,7 @@ from clustercert.xlsx_layout import save_reproducible
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MAX_WIDTH = 60
 
-Columns = Sequence[tuple[str, str]]
+Columns = Sequence[tuple[str, str]]  # (key, header label)
 CREATOR = "clustercert"
 DEFAULT_STAMP = date(2023, 7, 7)  # the regulation's date: for a file that belongs to no campaign date
 
@@ -134,12 +134,13 @@ def write_rows_xlsx(
 def write_rows_csv(
     path: Path,
     rows: Iterable[Mapping[str, Any]],
-    columns: Columns,
+    columns: Columns | Sequence[str],
     *,
     neutralise_formulas: bool = True,
     header: str = "label",
 ) -> Path:
-    """UTF-8 CSV with a BOM (so Excel reads the Chinese); `header` is "label" or "key".
+    """UTF-8 CSV with a BOM (so Excel reads the Chinese); `header` is "label" or "key". A column given
+    as a key alone (a machine-read extract's column) is its own label.
 
     With English keys (a machine-read extract such as decisions.csv) booleans are true/false;
     with Chinese labels they read 是/否.
@@ -149,6 +150,7 @@ def write_rows_csv(
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    columns = [(c, c) if isinstance(c, str) else c for c in columns]
     with path.open("w", newline="", encoding="utf-8-sig") as fh:
         writer = csv.writer(fh)
         writer.writerow([(key if header == "key" else label) for key, label in columns])

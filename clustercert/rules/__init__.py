@@ -15,7 +15,7 @@ from clustercert.rules.results import (
     VetoIncident,
     criteria_rows,
 )
-from clustercert.rules.scoring import rank, rank_key, ranks, score
+from clustercert.rules.scoring import score
 
 __all__ = [
     "CRITERIA_COLUMNS",
@@ -29,9 +29,6 @@ __all__ = [
     "check_single_year",
     "criteria_rows",
     "evaluate",
-    "rank",
-    "rank_key",
-    "ranks",
     "score",
     "summary",
 ]

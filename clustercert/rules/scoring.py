@@ -1,4 +1,5 @@
-"""The default scoring model for 择优 (Art. 10, Art. 14): 0–100, absolute per cluster, monotone.
+"""The default scoring model for 择优 (Art. 10, Art. 14): 0–100, absolute per cluster, monotone. The
+order it gives (ties broken) is `clustercert.campaign.ranking`.
 
 The regulation gives no points, so the model is a campaign setting, marked as such in every output.
 Each indicator is mapped to 0..1 between a policy floor (0) and cap (1), clipped, and weighted by its
@@ -11,11 +12,10 @@ computed (a zero base) gives 0 points and says so.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Any, TypeVar
 
 from clustercert.policy import Policy, PolicyError, ScoringAspect, ScoringIndicator
 from clustercert.rules import indicators as ind
@@ -140,35 +140,3 @@ def indicator_title(
     """The indicator's title in the policy, its years resolved: "集群总产值（2025年）"."""
     found = indicator(policy, aspect_id, indicator_id)
     return with_years(regulation_words(found.title), campaign_year) if found else ""
-
-
-T = TypeVar("T")
-
-
-def _total(item: Any) -> Decimal:
-    score_value = getattr(item, "score", None)
-    score_value = getattr(score_value, "total", score_value)
-    return Decimal(str(score_value)) if score_value is not None else Decimal("-1")
-
-
-def _latest_output(item: Any) -> Decimal:
-    output = getattr(item, "latest_total_output", None)
-    return Decimal(str(output)) if output is not None else Decimal("-1")
-
-
-def rank_key(item: Any) -> tuple[Decimal, Decimal, str]:
-    """Score desc, then latest total_output desc, then submission_id asc (SPEC §4.3)."""
-    return (-_total(item), -_latest_output(item), str(getattr(item, "submission_id", "")))
-
-
-def rank(items: Iterable[T]) -> list[T]:
-    """Items (evaluations, or anything with score, latest_total_output, submission_id) best first.
-
-    Ties are broken so that the order is total: position + 1 is the rank.
-    """
-    return sorted(items, key=rank_key)
-
-
-def ranks(items: Sequence[T]) -> list[tuple[int, T]]:
-    """(rank, item) best first, rank starting at 1."""
-    return list(enumerate(rank(items), start=1))

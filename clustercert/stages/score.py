@@ -11,11 +11,11 @@ the default scoring model (第十条 择优; set by the campaign, not by the reg
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from clustercert.registry import Registry, payload_to_cluster_data
-from clustercert.rules import Evaluation, criteria_rows, evaluate
+from clustercert.rules import Evaluation, evaluate
 from clustercert.stages.context import CampaignContext
+from clustercert.stages.evaluations import record_evaluation
 from clustercert.submission import ClusterData
 
 VALID_ONWARD = (
@@ -59,55 +59,12 @@ def evaluate_batch(submission_ids: Sequence[str], ctx: CampaignContext) -> list[
     return evaluate_all(load(ctx.registry(), submission_ids), ctx)
 
 
-def contributions(evaluation: Evaluation) -> dict[str, Any]:
-    """The score's parts as the registry keeps them (exact numbers as text)."""
-    return {
-        "model_note": evaluation.score.model_note,
-        "latest_total_output": None
-        if evaluation.latest_total_output is None
-        else str(evaluation.latest_total_output),
-        "contributions": [
-            {
-                "aspect": c.aspect,
-                "indicator": c.indicator,
-                "value": None if c.value is None else str(c.value),
-                "weight": str(c.weight),
-                "points": str(c.points),
-            }
-            for c in evaluation.score.contributions
-        ],
-    }
-
-
-def verdict_reason(evaluation: Evaluation) -> str:
-    """Why a cluster is (in)eligible, in the words of each criterion's explanation (with its article)."""
-    by_id = {r.criterion_id: r for r in evaluation.criteria}
-    if evaluation.eligible:
-        reason = "符合第五条认定标准，无第六条所列情形"
-        advisory = [by_id[c].explanation for c in evaluation.warnings if c in by_id]
-        return reason + (f"；提示：{'；'.join(advisory)}" if advisory else "")
-    failed = [by_id[c].explanation for c in evaluation.failed_criteria if c in by_id]
-    return "不符合认定条件：" + "；".join(failed)
-
-
 def record(
     registry: Registry, ctx: CampaignContext, evaluations: Sequence[Evaluation], flow_run_id: str | None
 ) -> None:
     with registry.transaction(flow_run_id=flow_run_id) as tx:
         for ev in sorted(evaluations, key=lambda e: e.submission_id):
-            tx.record_evaluation(
-                ev.submission_id,
-                policy_name=ctx.policy_name,
-                as_of=ctx.setup.as_of,
-                eligible=ev.eligible,
-                vetoed=ev.vetoed,
-                failed_criteria=ev.failed_criteria,
-                warnings=ev.warnings,
-                score=float(ev.score.total),
-                score_contributions=contributions(ev),
-                criteria=criteria_rows(ev),
-                reason=verdict_reason(ev),
-            )
+            record_evaluation(tx, ev, policy_name=ctx.policy_name, as_of=ctx.setup.as_of)
 
 
 def counts(evaluations: Sequence[Evaluation]) -> dict[str, int]:

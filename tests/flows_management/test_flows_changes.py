@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from mgmt_inputs import TEST_CALENDAR, calendar_policy, filings
+from mgmt_stages import run_monitoring
 
-from clustercert.management.pipeline import read_monitoring_workbook, run_monitoring
 from clustercert.registry import Registry
 from clustercert.samples import generate_monitoring
 
@@ -31,8 +31,9 @@ def test_filing_deadlines_month_ends_and_unfiled_changes(campaign, tmp_path):
         tmp_path / "mon", certified=campaign.certified, report_year=2027, as_of_deadline=date(2028, 3, 10)
     )
     with Registry.open(campaign.url) as registry:
-        reads = [read_monitoring_workbook(p) for p in sorted((tmp_path / "mon").iterdir())]
-        run_monitoring(registry, reads, report_year=2027, as_of=date(2028, 3, 11), policy=calendar_policy())
+        run_monitoring(
+            registry, tmp_path / "mon", report_year=2027, as_of=date(2028, 3, 11), policy=calendar_policy()
+        )
     (unfiled,) = monitoring.unfiled_changes
 
     inbox = tmp_path / "inbox"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from datetime import date
 from pathlib import Path
 
@@ -93,13 +94,21 @@ def test_monitoring_on_time_late_missing_and_the_153_proposal(campaign, inbox, t
         assert registry.row_counts()["revocation_proposals"] == counts["revocation_proposals"]
 
     with get_client(sync_client=True) as client:
-        keys = {
-            a.key
-            for a in client.read_artifacts(
-                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(like_="monitoring-2027"))
-            )
-        }
-    assert {"monitoring-2027", "monitoring-2027-report"} <= keys
+        found = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(like_="monitoring-2027"))
+        )
+    assert {"monitoring-2027", "monitoring-2027-report"} <= {a.key for a in found}
+    table = next(a for a in found if a.key == "monitoring-2027").data
+    table = json.loads(table) if isinstance(table, str) else table
+    assert list(table[0])[:4] == [
+        "认定编号",
+        "集群名称",
+        "所在市（地）",
+        "报送情况",
+    ]  # what an operator reads
+    assert {r["报送情况"] for r in table} == {"按时报送", "逾期报送", "未报送"}
+    report = next(a for a in found if a.key == "monitoring-2027-report").data
+    assert "| 未报送 | 1 |" in report and "monitoring.html" in report
 
 
 def test_before_the_deadline_a_missing_report_is_pending_not_a_proposal(campaign, inbox, tmp_path):

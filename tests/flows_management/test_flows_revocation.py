@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from mgmt_inputs import TEST_CALENDAR, calendar_policy, decisions, findings
+from mgmt_stages import run_monitoring
 
-from clustercert.management.pipeline import read_monitoring_workbook, run_monitoring
 from clustercert.registry import Registry
 from clustercert.samples import cast_roles, generate_monitoring
 
@@ -32,8 +32,9 @@ def monitored(campaign, tmp_path):
         tmp_path / "mon", certified=campaign.certified, report_year=2027, as_of_deadline=date(2028, 3, 10)
     )
     with Registry.open(campaign.url) as registry:
-        reads = [read_monitoring_workbook(p) for p in sorted((tmp_path / "mon").iterdir())]
-        run_monitoring(registry, reads, report_year=2027, as_of=date(2028, 3, 11), policy=calendar_policy())
+        run_monitoring(
+            registry, tmp_path / "mon", report_year=2027, as_of=date(2028, 3, 11), policy=calendar_policy()
+        )
         with registry.transaction() as tx:
             cid = campaign.certified[2]["certificate_id"]
             tx.record_change_filing(

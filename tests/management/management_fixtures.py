@@ -17,6 +17,18 @@ CASES = Path(__file__).parent / "cases"
 
 # Harbin (230100) and Daqing (230600): two real prefectures of the reference table.
 HARBIN, DAQING = "230100", "230600"
+# A year's 经营指标 of a cluster that meets every single-year Art. 5 criterion of hlj-2023.
+FIGURES = {
+    "total_output": 200000,
+    "sme_output": 130000,
+    "leading_output": 130000,
+    "sme_rd": 1000,
+    "invention_patents": 100,
+    "employees": 20000,
+    "ii_adoption_pct": 15,
+    "software_adoption_pct": 30,
+    "energy_intensity": 0.5,
+}
 
 
 def load_cases(name: str) -> dict[str, Any]:

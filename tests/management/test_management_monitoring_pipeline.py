@@ -5,7 +5,7 @@ import json
 from datetime import date
 
 import pandas as pd
-from management_fixtures import HARBIN, certificates
+from management_fixtures import FIGURES, HARBIN, certificates
 
 from clustercert import contract
 from clustercert.intake import read_submission
@@ -20,19 +20,7 @@ PARAMS = ManagementParameters.from_policy(POLICY)
 
 
 def _status(cid, **changes):
-    row = {
-        "certificate_id": cid,
-        "total_output": 200000,
-        "sme_output": 130000,
-        "leading_output": 130000,
-        "sme_rd": 1000,
-        "invention_patents": 100,
-        "employees": 20000,
-        "ii_adoption_pct": 15,
-        "software_adoption_pct": 30,
-        "energy_intensity": 0.5,
-    }
-    return {**row, **changes}
+    return {"certificate_id": cid, **FIGURES, **changes}
 
 
 def test_single_year_check_uses_the_policy_thresholds():

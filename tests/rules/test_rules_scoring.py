@@ -1,17 +1,16 @@
-"""Default scoring model: 0–100, contributions shown, deterministic, monotone; ranking tie-breaks."""
+"""Default scoring model: 0–100, contributions shown, deterministic, monotone (the ranking: tests/campaign)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from types import SimpleNamespace
 
 from cluster_builder import AS_OF, BASE_ANNUAL, ENTERPRISE_IDS, build
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clustercert.policy import load_policy
-from clustercert.rules import rank, ranks, score
+from clustercert.rules import score
 from clustercert.rules.scoring import normalised
 
 HLJ = load_policy()
@@ -190,19 +189,3 @@ def test_improving_any_input_never_lowers_the_score(spec: dict, move: str, amoun
     after = score(_build(_improve(spec, move, amount)), HLJ, AS_OF)
     assert after.total >= before.total, (move, before.contributions, after.contributions)
     assert Decimal(0) <= before.total <= Decimal(100)
-
-
-def test_rank_breaks_ties_by_latest_output_then_submission_id() -> None:
-    items = [
-        SimpleNamespace(submission_id="2026-230183-cccc", score=SimpleNamespace(total=Decimal("80.00")),
-                        latest_total_output=Decimal(300000)),
-        SimpleNamespace(submission_id="2026-230183-bbbb", score=SimpleNamespace(total=Decimal("80.00")),
-                        latest_total_output=Decimal(300000)),
-        SimpleNamespace(submission_id="2026-230183-aaaa", score=SimpleNamespace(total=Decimal("80.00")),
-                        latest_total_output=Decimal(200000)),
-        SimpleNamespace(submission_id="2026-230183-dddd", score=SimpleNamespace(total=Decimal("91.50")),
-                        latest_total_output=None),
-    ]  # fmt: skip
-    assert [i.submission_id[-4:] for i in rank(items)] == ["dddd", "bbbb", "cccc", "aaaa"]
-    assert [(n, i.submission_id[-4:]) for n, i in ranks(items)][:2] == [(1, "dddd"), (2, "bbbb")]
-    assert [i.submission_id[-4:] for i in rank(reversed(items))] == ["dddd", "bbbb", "cccc", "aaaa"]

@@ -1,5 +1,6 @@
-"""Art. 15 grounds do not depend on which flow ran first (SPEC §4.4): the monitoring, change-filings and
-revocation stages, run in every order on copies of one registry, end with the same proposals."""
+"""Art. 15 grounds do not depend on which stage ran first (SPEC §4.4): the monitoring, change-filings and
+revocation stages (`clustercert.stages.grounds`), run in every order on copies of one registry, end with
+the same proposals."""
 
 from __future__ import annotations
 
@@ -10,15 +11,8 @@ from pathlib import Path
 
 import pytest
 from mgmt_inputs import calendar_policy, filings, findings
+from mgmt_stages import run_changes, run_monitoring, run_revocations
 
-from clustercert.management.pipeline import (
-    propose,
-    read_filings,
-    read_findings,
-    read_monitoring_workbook,
-    run_changes,
-    run_monitoring,
-)
 from clustercert.registry import Registry
 from clustercert.samples import cast_roles, generate_monitoring
 
@@ -61,14 +55,11 @@ def _run(stage: str, url: str, root: Path) -> None:
     policy = calendar_policy()
     with Registry.open(url) as registry:
         if stage == "monitor":
-            reads = [read_monitoring_workbook(p) for p in sorted((root / "mon").iterdir())]
-            run_monitoring(registry, reads, report_year=2027, as_of=AS_OF, policy=policy)
+            run_monitoring(registry, root / "mon", report_year=2027, as_of=AS_OF, policy=policy)
         elif stage == "changes":
-            reads = [read_filings(p) for p in sorted((root / "filings").iterdir())]
-            run_changes(registry, reads, as_of=AS_OF, policy=policy)
+            run_changes(registry, root / "filings", as_of=AS_OF, policy=policy)
         else:
-            reads = [read_findings(p) for p in sorted((root / "findings").iterdir())]
-            propose(registry, reads, as_of=AS_OF, policy=policy)
+            run_revocations(registry, root / "findings", as_of=AS_OF, policy=policy)
 
 
 def _final_state(url: str) -> tuple[list[tuple], dict[str, str]]:
@@ -123,10 +114,9 @@ def test_changes_first_then_monitoring_still_proposes_the_unfiled_change(campaig
 
 def test_the_policy_may_exempt_late_reports_from_15_3(campaign, inputs):
     root, monitoring, _, _ = inputs
-    reads = [read_monitoring_workbook(p) for p in sorted((root / "mon").iterdir())]
     exempt = calendar_policy(**{"A15.late_report_is_ground": False})
     with Registry.open(campaign.url) as registry:
-        run_monitoring(registry, reads, report_year=2027, as_of=AS_OF, policy=exempt)
+        run_monitoring(registry, root / "mon", report_year=2027, as_of=AS_OF, policy=exempt)
         keys = {p.evidence_key for p in registry.revocation_proposals()}
     assert "monitoring:2027" in keys  # a missing report still is 未及时报送
     assert not any(k.startswith("monitoring_late:") for k in keys)
