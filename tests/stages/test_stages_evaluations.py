@@ -10,8 +10,7 @@ from clustercert.lifecycle import Status
 from clustercert.policy import load_policy
 from clustercert.registry import Registry, cluster_data_to_payload
 from clustercert.rules import criteria_rows, evaluate
-from clustercert.stages.evaluations import record_evaluation
-from clustercert.stages.score import contributions, verdict_reason
+from clustercert.stages.evaluations import contributions, record_evaluation, verdict_reason
 from clustercert.validation import validate_submissions
 
 AS_OF = date(2026, 7, 1)

@@ -13,7 +13,7 @@ from clustercert.contract import SUBMISSION
 from clustercert.lifecycle import Status
 from clustercert.registry import Registry
 from clustercert.stages import reviews
-from clustercert.stages.score import verdict_reason
+from clustercert.stages.evaluations import verdict_reason
 from clustercert.workbook_writer import write_workbook
 
 POLICY = calendar_policy()
