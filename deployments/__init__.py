@@ -15,12 +15,17 @@ Why these times (SPEC §5, regulation Art. 11–15):
 * `yearly-campaign` and `national-recommendation` — no schedule: the province triggers them per
   campaign (with its `year`) and on the ministry's call.
 
-Scheduled runs get their folders from the environment of the process that builds the deployments:
-`$CLUSTERCERT_VAR` (default `var`, resolved to an absolute path) holds `inbox/<area>/`,
-`out/<flow name>/` and `archive/`. `as_of` is left empty so that each run evaluates its own date. `db_url` is
-pinned only for the default SQLite file (made absolute, since workers may run in another folder);
-a server URL is never stored on the Prefect server (it may carry a password): the run reads
-`$CLUSTERCERT_DB_URL` from its own environment.
+A deployment carries no path of the machine that registered it: every folder and the registry come
+from the environment of the worker that runs it — `$CLUSTERCERT_VAR` (its `inbox/<area>/`,
+`out/<flow name>/`, `archive/`, and the default SQLite registry `clustercert.db`),
+`$CLUSTERCERT_DB_URL` (PostgreSQL in production; a URL may carry a password, so it is never stored on
+the Prefect server), `PREFECT_RESULTS_LOCAL_STORAGE_PATH` or `PREFECT_RESULTS_DEFAULT_STORAGE_BLOCK`
+(persisted task results). `as_of` is left empty so that each run evaluates its own date. The flows
+are found by module path (`flows.…`) in the installed package, so a worker needs the package
+installed (docs/operations.md), not a copy of this folder.
+
+Each stage of the yearly campaign has a deployment of its own (`<stage>/on-demand`), so an operator
+re-runs one stage alone from the UI with the campaign's year.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from clustercert.environment import prepare
+from clustercert.stages import CAMPAIGN_STAGES
 
 prepare()
 
@@ -58,6 +64,11 @@ class DeploymentSpec:
     crons: tuple[str, ...] = ()  # empty: on demand only
     inbox: str | None = None  # area under $CLUSTERCERT_VAR/inbox/
     extra: dict[str, Any] = field(default_factory=dict)
+    output: str | None = None  # folder under $CLUSTERCERT_VAR/out/ (default: the flow's name)
+
+    @property
+    def output_name(self) -> str:
+        return self.output or self.flow_name
 
     @property
     def full_name(self) -> str:
@@ -79,6 +90,17 @@ DEPLOYMENTS: tuple[DeploymentSpec, ...] = (
         entrypoint="flows.yearly_campaign:yearly_campaign",
         description="年度认定 (Art. 7–10): triggered once per campaign with its year; no fixed schedule.",
         inbox="campaign",
+    ),
+    *(
+        DeploymentSpec(
+            name="on-demand",
+            flow_name=stage.name,
+            entrypoint=f"flows.campaign_stages:{stage.name.replace('-', '_')}",
+            description=f"{stage.title}（{stage.article}）: one stage of the yearly campaign, run alone on the registry.",
+            inbox="campaign" if stage.name == "collect-submissions" else None,
+            output="yearly-campaign",
+        )
+        for stage in CAMPAIGN_STAGES
     ),
     DeploymentSpec(
         name="week-before-deadline",
@@ -122,6 +144,12 @@ DEPLOYMENTS: tuple[DeploymentSpec, ...] = (
     ),
     DeploymentSpec(
         name="on-demand",
+        flow_name="policy-comparison",
+        entrypoint="flows.policy_comparison:policy_comparison",
+        description="政策比较: a finished campaign under two policies (what if), on demand; writes nothing to the registry.",
+    ),
+    DeploymentSpec(
+        name="on-demand",
         flow_name="national-recommendation",
         entrypoint="flows.national_recommendation:national_recommendation",
         description="推荐国家级 (Art. 14): on demand, when the ministry calls for candidates.",
@@ -134,36 +162,15 @@ def root(path: str | Path | None = None) -> Path:
     return Path(path or os.environ.get(ROOT_ENV) or DEFAULT_ROOT).resolve()
 
 
-def default_db_url() -> str | None:
-    """The registry URL to pin in deployments: the SQLite file made absolute, else None (see above)."""
-    from sqlalchemy.engine import make_url
-
-    from clustercert.registry.store import resolve_url
-
-    url = make_url(resolve_url(None))
-    if url.get_backend_name() != "sqlite":
-        return None
-    if url.database and url.database != ":memory:":
-        url = url.set(database=str(Path(url.database).resolve()))
-    return url.render_as_string(hide_password=False)
-
-
 def load_flow(spec: DeploymentSpec) -> Flow:
     """Import the flow object behind a deployment row."""
     module = importlib.import_module(spec.module)
     return getattr(module, spec.function)
 
 
-def default_parameters(spec: DeploymentSpec, base: Path, accepted: set[str]) -> dict[str, Any]:
-    """Parameters a scheduled run needs, limited to those the flow accepts."""
-    candidates: dict[str, Any] = {
-        "inbox": str(base / "inbox" / spec.inbox) if spec.inbox else None,
-        "out": str(base / "out" / spec.flow_name),
-        "db_url": default_db_url(),
-        "archive": str(base / "archive"),  # every raw file kept under its SHA-256 (SPEC §3)
-        **spec.extra,
-    }
-    return {k: v for k, v in candidates.items() if k in accepted and v is not None}
+def default_parameters(spec: DeploymentSpec, accepted: set[str]) -> dict[str, Any]:
+    """What a deployment stores besides the flow's own defaults: nothing machine-local (see above)."""
+    return {k: v for k, v in spec.extra.items() if k in accepted and v is not None}
 
 
 def schedules_of(spec: DeploymentSpec) -> list[Any]:
@@ -175,23 +182,19 @@ def schedules_of(spec: DeploymentSpec) -> list[Any]:
     ]
 
 
-def build_deployment(
-    spec: DeploymentSpec, base: Path | None = None, work_pool: str | None = None
-) -> RunnerDeployment:
-    """One `RunnerDeployment`; with a work pool, runs start in this folder (workers default to a temp one)."""
+def build_deployment(spec: DeploymentSpec, work_pool: str | None = None) -> RunnerDeployment:
+    """One `RunnerDeployment`, for `serve` or, with a work pool, for its workers."""
     from prefect.deployments.runner import EntrypointType
 
     flow = load_flow(spec)
     if flow.name != spec.flow_name:
         raise ValueError(f"{spec.entrypoint} is flow {flow.name!r}, expected {spec.flow_name!r}")
     accepted = set(flow.parameters.properties)
-    options: dict[str, Any] = {}
-    if work_pool:
-        options = {"work_pool_name": work_pool, "job_variables": {"working_dir": str(Path.cwd())}}
+    options: dict[str, Any] = {"work_pool_name": work_pool} if work_pool else {}
     return flow.to_deployment(
         spec.name,
         schedules=schedules_of(spec),
-        parameters=default_parameters(spec, base or root(), accepted),
+        parameters=default_parameters(spec, accepted),
         description=spec.description,
         tags=list(TAGS),
         # Registering means "run on schedule": this also resumes schedules that a stopped
@@ -202,9 +205,9 @@ def build_deployment(
     )
 
 
-def build_deployments(base: Path | None = None, work_pool: str | None = None) -> list[RunnerDeployment]:
+def build_deployments(work_pool: str | None = None) -> list[RunnerDeployment]:
     """Every deployment of clustercert, ready for `prefect.serve` or `.apply()`."""
-    return [build_deployment(spec, base, work_pool) for spec in DEPLOYMENTS]
+    return [build_deployment(spec, work_pool) for spec in DEPLOYMENTS]
 
 
 def prepare_folders(base: Path | None = None) -> list[Path]:
@@ -213,7 +216,7 @@ def prepare_folders(base: Path | None = None) -> list[Path]:
     areas = sorted({spec.inbox for spec in DEPLOYMENTS if spec.inbox})
     folders = [
         *(base / "inbox" / a for a in areas),
-        *(base / "out" / s.flow_name for s in DEPLOYMENTS),
+        *(base / "out" / s.output_name for s in DEPLOYMENTS),
         base / "archive",
     ]
     for folder in folders:
@@ -221,9 +224,9 @@ def prepare_folders(base: Path | None = None) -> list[Path]:
     return folders
 
 
-def register_deployments(base: Path | None = None, work_pool: str | None = None) -> dict[str, UUID]:
+def register_deployments(work_pool: str | None = None) -> dict[str, UUID]:
     """Create or update every deployment on the server at PREFECT_API_URL; full name -> id."""
-    return {d.full_name: d.apply() for d in build_deployments(base, work_pool)}
+    return {d.full_name: d.apply() for d in build_deployments(work_pool)}
 
 
 __all__ = [

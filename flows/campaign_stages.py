@@ -453,7 +453,7 @@ def provincial_shortlist(
     setup = setup_of(**{k: v for k, v in locals().items() if k != "reports_dir"})
     with stage_run(setup, reports_dir) as ctx:
         inputs = shortlist.read(ctx.registry(), ctx)
-        outcome = shortlist.decide(inputs.recommended, inputs.decisions, ctx)
+        outcome = results([t.shortlist_and_certify.submit(inputs.recommended, inputs.decisions, setup)])[0]
         try:
             guard.check_unchanged(inputs.issued, outcome.certification, _names(inputs.rows))
         except Refused as exc:

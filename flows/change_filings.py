@@ -25,7 +25,7 @@ from tasks.runtime import flow_run_id, results
 )
 def change_filings(
     inbox: str | None = None,
-    out: str = shown.DEFAULT_OUT,
+    out: str | None = None,
     as_of: date | None = None,
     db_url: str | None = None,
     policy: str = resources.DEFAULT_POLICY,
@@ -35,12 +35,13 @@ def change_filings(
 
     Args:
         inbox: 收件目录（change_filings 文件，.csv / .xlsx / .json；留空则只判定已登记的变动）
-        out: 输出目录（change_filings.csv、change_filings.html）
+        out: 输出目录（默认 $CLUSTERCERT_VAR/out/change-filings；change_filings.csv、change_filings.html）
         as_of: 判定日期（默认今天，北京时间）
         db_url: 登记库地址（默认 $CLUSTERCERT_DB_URL）
         policy: 政策文件（默认 hlj-2023）
         overrides: 本次调整的政策参数 {参数编号: 值}
     """
+    out, inbox, _archive = shown.folders("change-filings", "filings", out=out, inbox=inbox)
     as_of = shown.resolve_as_of(as_of)
     registry, rules = resources.registry(db_url), resources.policy(policy, overrides)
     reads = results(work.read_filings.map(changes.files(inbox)))

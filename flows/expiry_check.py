@@ -22,7 +22,7 @@ from tasks.runtime import flow_run_id, results
     name="expiry-check", flow_run_name=shown.run_name("expiry"), task_runner=task_runner(), log_prints=False
 )
 def expiry_check(
-    out: str = shown.DEFAULT_OUT,
+    out: str | None = None,
     as_of: date | None = None,
     inbox: str | None = None,
     db_url: str | None = None,
@@ -34,15 +34,16 @@ def expiry_check(
     """第十一条 有效期与复核: every certificate's validity on as_of, the 90/30-day notices (sent once), review applications (复核) decided once the certificate has expired, and 第十五条（一） for failed reviews and expiries without one.
 
     Args:
-        out: 输出目录（expiry.csv、expiry_notices.csv、reviews.csv、expiry.html）
+        out: 输出目录（默认 $CLUSTERCERT_VAR/out/expiry-check；expiry.csv、expiry_notices.csv、reviews.csv、expiry.html）
         as_of: 检查日期（默认今天，北京时间）
         inbox: 收件目录（复核申报书；留空则不收复核申请）
         db_url: 登记库地址（默认 $CLUSTERCERT_DB_URL）
-        archive: 原始文件归档目录（按 SHA-256 保存；留空则不归档）
+        archive: 原始文件归档目录（按 SHA-256 保存；默认 $CLUSTERCERT_VAR/archive）
         policy: 政策文件（默认 hlj-2023）
         engine: 复核申报书的数据质量检查引擎 gx | pandas
         overrides: 本次调整的政策参数 {参数编号: 值}
     """
+    out, inbox, archive = shown.folders("expiry-check", "reviews", out=out, inbox=inbox, archive=archive)
     as_of = shown.resolve_as_of(as_of)
     registry, rules = resources.registry(db_url), resources.policy(policy, overrides)
     subs = results(work.receive_review.map(reviews.files(inbox), archive=unmapped(archive)))

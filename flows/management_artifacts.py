@@ -14,20 +14,33 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from clustercert.lifecycle import REVOCATION_GROUND_LABELS
 from clustercert.reports.labels import (
     COLUMN_LABELS,
     EXPIRY_STATUS,
     REPORT_STATUS,
     REVIEW_RESULT,
     REVOCATION_DECISION,
-    REVOCATION_GROUNDS,
     coded,
     yes_no,
 )
 from clustercert.reports.render import fmt, prefecture_name
-from flows.runtime import publish_markdown, publish_table, today_shanghai
+from flows.runtime import publish_markdown, publish_table, today_shanghai, var_root
 
-DEFAULT_OUT = "out/management"
+
+def folders(
+    flow_name: str, area: str | None, *, out: str | None, inbox: str | None = None, archive: str | None = None
+) -> tuple[str, str | None, str]:
+    """(out, inbox, archive) of a run, each defaulting to the running machine's $CLUSTERCERT_VAR:
+    `out/<flow name>`, `inbox/<area>` (None when the flow reads no inbox) and `archive/` — so a
+    deployment carries no path of the machine that registered it."""
+    root = var_root()
+    return (
+        out or str(root / "out" / flow_name),
+        inbox or (str(root / "inbox" / area) if area else None),
+        archive or str(root / "archive"),
+    )
+
 
 # The counts a run reports, as an operator reads them.
 COUNT_LABELS: dict[str, str] = {
@@ -146,7 +159,10 @@ CHANGES_TABLE: tuple[tuple[str, Cell], ...] = (
 )
 REVOCATION_TABLE: tuple[tuple[str, Cell], ...] = (
     (COLUMN_LABELS["certificate_id"], _plain("certificate_id")),
-    (COLUMN_LABELS["ground"], lambda r: REVOCATION_GROUNDS.get(fmt(r.get("ground")), fmt(r.get("ground")))),
+    (
+        COLUMN_LABELS["ground"],
+        lambda r: REVOCATION_GROUND_LABELS.get(fmt(r.get("ground")), fmt(r.get("ground"))),
+    ),
     (COLUMN_LABELS["evidence"], _plain("evidence")),
     (COLUMN_LABELS["proposed_on"], _plain("proposed_on")),
     ("决定", _word(REVOCATION_DECISION, "decision")),

@@ -24,8 +24,8 @@ from tasks.runtime import flow_run_id, results
     log_prints=False,
 )
 def monitoring_report(
-    inbox: str,
-    out: str = shown.DEFAULT_OUT,
+    inbox: str | None = None,
+    out: str | None = None,
     as_of: date | None = None,
     report_year: int | None = None,
     db_url: str | None = None,
@@ -37,14 +37,17 @@ def monitoring_report(
 
     Args:
         inbox: 收件目录（各市（地）报送的年度发展情况工作簿）
-        out: 输出目录（monitoring.csv、monitoring.html 等）
+        out: 输出目录（默认 $CLUSTERCERT_VAR/out/monitoring-report；monitoring.csv、monitoring.html 等）
         as_of: 监测基准日（默认今天，北京时间）
         report_year: 报告年度 R（默认基准日的上一年）
         db_url: 登记库地址（默认 $CLUSTERCERT_DB_URL）
-        archive: 原始文件归档目录（按 SHA-256 保存；留空则不归档）
+        archive: 原始文件归档目录（按 SHA-256 保存；默认 $CLUSTERCERT_VAR/archive）
         policy: 政策文件（默认 hlj-2023）
         overrides: 本次调整的政策参数 {参数编号: 值}
     """
+    out, inbox, archive = shown.folders(
+        "monitoring-report", "monitoring", out=out, inbox=inbox, archive=archive
+    )
     as_of = shown.resolve_as_of(as_of)
     year = report_year or as_of.year - 1
     registry, rules = resources.registry(db_url), resources.policy(policy, overrides)
@@ -107,6 +110,7 @@ def monitoring_reminder(
         policy: 政策文件（默认 hlj-2023）
         overrides: 本次调整的政策参数 {参数编号: 值}
     """
+    _out, inbox, _archive = shown.folders("monitoring-reminder", "monitoring", out=None, inbox=inbox)
     as_of = shown.resolve_as_of(as_of)
     year = report_year or as_of.year - 1
     registry, rules = resources.registry(db_url), resources.policy(policy, overrides)

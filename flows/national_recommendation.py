@@ -24,7 +24,7 @@ from tasks.runtime import flow_run_id, results
     log_prints=False,
 )
 def national_recommendation(
-    out: str = shown.DEFAULT_OUT,
+    out: str | None = None,
     as_of: date | None = None,
     db_url: str | None = None,
     policy: str = national.NATIONAL_POLICY,
@@ -34,13 +34,14 @@ def national_recommendation(
     """第十四条 推荐申报国家级集群: the certified clusters in force, with their latest data, against the national standard (only confirmed thresholds enforced), ranked in the 择优 order.
 
     Args:
-        out: 输出目录（national_recommendation.csv、national_recommendation.html）
+        out: 输出目录（默认 $CLUSTERCERT_VAR/out/national-recommendation；national_recommendation.csv、national_recommendation.html）
         as_of: 评价基准日（默认今天，北京时间）
         db_url: 登记库地址（默认 $CLUSTERCERT_DB_URL）
         policy: 国家级标准的政策文件（默认 national-2022）
         overrides: 本次调整的政策参数 {参数编号: 值}
         evaluations_per_task: 每个评价任务的集群数
     """
+    out, _inbox, _archive = shown.folders("national-recommendation", None, out=out)
     as_of = shown.resolve_as_of(as_of)
     registry, rules = resources.registry(db_url), resources.policy(policy, overrides)
     inputs = national.read(registry, as_of)

@@ -12,10 +12,9 @@ from typing import Any
 from prefect import flow
 
 from clustercert.whatif import Question
-from flows.management_artifacts import publish_result
+from flows.management_artifacts import folders, publish_result
 from tasks import compare as work
 
-DEFAULT_OUT = "out/policy-comparison"
 # the table artifact's columns: compare.csv's, headed in Chinese for the operator
 HEADERS = {
     "submission_id": "申报编号",
@@ -48,7 +47,7 @@ def _run_name() -> str:
 @flow(name="policy-comparison", flow_run_name=_run_name)
 def policy_comparison(
     year: int,
-    out: str = DEFAULT_OUT,
+    out: str | None = None,
     db_url: str | None = None,
     policy: str | None = None,
     overrides: dict[str, Any] | None = None,
@@ -56,8 +55,19 @@ def policy_comparison(
     against_overrides: dict[str, Any] | None = None,
     policy_dirs: list[str] | None = None,
 ) -> dict[str, Any]:
-    """`policy` (default: the campaign's, with its overrides) and `overrides` before; `against` (default: the
-    same policy) and `against_overrides` after, e.g. against_overrides={"A5.1.sme_share.threshold": 65}."""
+    """What if the policy were different: a finished campaign's valid submissions under two policies, without writing to the registry.
+
+    Args:
+        year: 申报年度 Y（已完成的认定工作）
+        out: 输出目录（compare.html、compare.csv；默认 $CLUSTERCERT_VAR/out/policy-comparison）
+        db_url: 登记库地址（默认 $CLUSTERCERT_DB_URL）
+        policy: 比较前的政策（默认：该年度认定所用政策及其调整）
+        overrides: 比较前再调整的政策参数 {参数编号: 值}
+        against: 比较后的政策（默认同一政策），如 national-2022
+        against_overrides: 比较后调整的政策参数，如 {"A5.1.sme_share.threshold": 65}
+        policy_dirs: 另外查找政策文件的目录
+    """
+    out, _inbox, _archive = folders("policy-comparison", None, out=out)
     question = Question(
         year=year,
         policy=policy or None,

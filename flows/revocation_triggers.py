@@ -63,7 +63,7 @@ def ask_operator(rows: list[dict[str, Any]], timeout: int, poll_seconds: int) ->
     log_prints=False,
 )
 def revocation_triggers(
-    out: str = shown.DEFAULT_OUT,
+    out: str | None = None,
     as_of: date | None = None,
     inbox: str | None = None,
     decisions: str | None = None,
@@ -77,7 +77,7 @@ def revocation_triggers(
     """第十五条 撤销情形: propose revocations on all five grounds from the registry's facts and the province's findings, then apply the decisions of a file, or ask the operator when interactive.
 
     Args:
-        out: 输出目录（revocation_proposals.csv、revocation_proposals.html）
+        out: 输出目录（默认 $CLUSTERCERT_VAR/out/revocation-triggers；revocation_proposals.csv、revocation_proposals.html）
         as_of: 检查日期（默认今天，北京时间）
         inbox: 收件目录（findings 查实情况文件；留空则只看登记库）
         decisions: 撤销决定文件 revocation_decisions（批量模式）
@@ -88,6 +88,7 @@ def revocation_triggers(
         pause_poll_seconds: 暂停期间检查答复的间隔（秒）
         overrides: 本次调整的政策参数 {参数编号: 值}
     """
+    out, inbox, _archive = shown.folders("revocation-triggers", "revocations", out=out, inbox=inbox)
     as_of = shown.resolve_as_of(as_of)
     registry, rules = resources.registry(db_url), resources.policy(policy, overrides)
     gap = revocation.calendar_gap(registry, policy=rules)

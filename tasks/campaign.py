@@ -126,3 +126,14 @@ def recommend_prefecture(code: str, name: str, eligible: Any, decisions: Any) ->
     from clustercert.stages import prefecture
 
     return prefecture.decide(code, eligible, decisions)
+
+
+# -- provincial-shortlist -----------------------------------------------------------------------
+
+
+@unit_task(name="shortlist-and-certify", task_run_name="shortlist-{setup.year}")
+def shortlist_and_certify(recommended: Any, decisions: Any, setup: CampaignSetup) -> Any:
+    """第十条 for the province: rank, spot checks, quota, the public notice, objections, certificates."""
+    from clustercert.stages import shortlist
+
+    return shortlist.decide(recommended, decisions, context(setup))

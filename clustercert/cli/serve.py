@@ -67,20 +67,29 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be at least 1")
     url = _require_api_url()
+    _use_root(args.root)
     from deployments import build_deployments, prepare_folders
 
-    prepare_folders(args.root)
+    prepare_folders()
     if args.pool:
-        return _serve_with_worker(args.pool, args.limit, args.root, url)
+        return _serve_with_worker(args.pool, args.limit, url)
     from prefect import serve
 
     print(f"serving clustercert deployments on {url}", file=sys.stderr)
     # Stopping `serve` pauses the schedules (Prefect's default), so no late runs pile up unseen.
-    serve(*build_deployments(args.root), limit=args.limit)
+    serve(*build_deployments(), limit=args.limit)
     return 0
 
 
-def _serve_with_worker(pool: str, limit: int | None, base: Path | None, url: str) -> int:
+def _use_root(root: Path | None) -> None:
+    """Runs started here (serve's subprocesses, this worker's) find their folders under the root."""
+    import os
+
+    if root is not None:
+        os.environ["CLUSTERCERT_VAR"] = str(Path(root).resolve())
+
+
+def _serve_with_worker(pool: str, limit: int | None, url: str) -> int:
     import asyncio
 
     from prefect.workers.process import ProcessWorker
@@ -90,7 +99,7 @@ def _serve_with_worker(pool: str, limit: int | None, base: Path | None, url: str
 
     if ensure_process_pool(pool):
         print(f"created process work pool {pool!r}", file=sys.stderr)
-    for name in register_deployments(base, work_pool=pool):
+    for name in register_deployments(work_pool=pool):
         print(f"registered {name}", file=sys.stderr)
     print(f"process worker for pool {pool!r} on {url}", file=sys.stderr)
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how an operator stops the worker
@@ -116,10 +125,11 @@ def run_deployments(args: argparse.Namespace) -> int:
         from deployments import prepare_folders, register_deployments
         from deployments.pool import ensure_process_pool
 
-        prepare_folders(args.root)
+        _use_root(args.root)
+        prepare_folders()
         if args.pool:
             ensure_process_pool(args.pool)
-        for name, deployment_id in register_deployments(args.root, work_pool=args.pool).items():
+        for name, deployment_id in register_deployments(work_pool=args.pool).items():
             print(f"registered {name} ({deployment_id})")
     return 0
 

@@ -14,16 +14,28 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 # full name -> ("yearly", month, day, hour, minute) | ("daily", hour, minute) | None (on demand)
 EXPECTED: dict[str, tuple | None] = {
     "yearly-campaign/per-campaign": None,
+    "collect-submissions/on-demand": None,
+    "validate-submissions/on-demand": None,
+    "score-clusters/on-demand": None,
+    "prefecture-recommendation/on-demand": None,
+    "provincial-shortlist/on-demand": None,
     "monitoring-reminder/week-before-deadline": ("yearly", 3, 3, 9, 0),
     "monitoring-report/after-deadline": ("yearly", 3, 11, 9, 0),
     "expiry-check/daily": ("daily", 6, 0),
     "change-filings/daily": ("daily", 6, 15),
     "revocation-triggers/daily": ("daily", 6, 30),
+    "policy-comparison/on-demand": None,
     "national-recommendation/on-demand": None,
 }
 
 ENTRYPOINTS = {
     "yearly-campaign": "flows.yearly_campaign:yearly_campaign",
+    "collect-submissions": "flows.campaign_stages:collect_submissions",
+    "validate-submissions": "flows.campaign_stages:validate_submissions",
+    "score-clusters": "flows.campaign_stages:score_clusters",
+    "prefecture-recommendation": "flows.campaign_stages:prefecture_recommendation",
+    "provincial-shortlist": "flows.campaign_stages:provincial_shortlist",
+    "policy-comparison": "flows.policy_comparison:policy_comparison",
     "monitoring-reminder": "flows.monitoring_report:monitoring_reminder",
     "monitoring-report": "flows.monitoring_report:monitoring_report",
     "expiry-check": "flows.expiry_check:expiry_check",

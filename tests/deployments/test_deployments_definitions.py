@@ -17,8 +17,9 @@ from tests.deployments.expected_schedules import ENTRYPOINTS, EXPECTED, SHANGHAI
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     base = tmp_path_factory.mktemp("root")
     with pytest.MonkeyPatch.context() as mp:
-        mp.delenv("CLUSTERCERT_DB_URL", raising=False)
-        return base, {d.full_name: d for d in deployments.build_deployments(base)}
+        mp.setenv("CLUSTERCERT_VAR", str(base))
+        mp.setenv("CLUSTERCERT_DB_URL", "postgresql+psycopg://app:secret@db/clustercert")
+        return base, {d.full_name: d for d in deployments.build_deployments()}
 
 
 def test_every_flow_entrypoint_imports_and_is_the_named_flow() -> None:
@@ -90,36 +91,44 @@ def test_scheduled_runs_have_every_required_parameter(built: tuple[Path, dict]) 
         assert not missing, f"{name} would fail on schedule: no value for {sorted(missing)}"
 
 
-def test_parameters_point_under_the_root_and_leave_as_of_to_the_run(built: tuple[Path, dict]) -> None:
+def test_a_deployment_carries_no_path_or_url_of_the_registering_machine(built: tuple[Path, dict]) -> None:
+    """Folders, the registry and result storage come from the worker's environment when it runs."""
     base, by_name = built
     for name, deployment in by_name.items():
         params = deployment.parameters
-        assert "as_of" not in params, name
-        for key in ("inbox", "out"):
-            if key in params:
-                assert Path(params[key]).is_relative_to(base), (name, key)
-        if "out" in params:
-            assert Path(params["out"]).name == deployment.flow_name
-    assert by_name["monitoring-report/after-deadline"].parameters["inbox"] == str(
-        base / "inbox" / "monitoring"
-    )
+        assert not {"inbox", "out", "archive", "db_url", "as_of"} & set(params), (name, params)
+        assert str(base) not in repr(params) and "secret" not in repr(params), name
+        assert not (deployment.job_variables or {}).get("working_dir"), name
 
 
-def test_default_sqlite_registry_is_pinned_absolute(
-    built: tuple[Path, dict], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_each_campaign_stage_has_a_deployment_of_its_own(built: tuple[Path, dict]) -> None:
     _, by_name = built
-    urls = {d.parameters.get("db_url") for d in by_name.values()} - {None}
-    assert urls == {f"sqlite:///{Path('var/clustercert.db').resolve()}"}
-    monkeypatch.setenv("CLUSTERCERT_DB_URL", "sqlite:///rel/reg.db")
-    assert deployments.default_db_url() == f"sqlite:///{Path('rel/reg.db').resolve()}"
+    from clustercert.stages import CAMPAIGN_STAGE_NAMES
+
+    for stage in CAMPAIGN_STAGE_NAMES:
+        assert f"{stage}/on-demand" in by_name, stage
 
 
-def test_a_server_database_url_is_never_stored_in_a_deployment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CLUSTERCERT_DB_URL", "postgresql+psycopg://app:secret@db/clustercert")
-    assert deployments.default_db_url() is None
-    spec = next(s for s in deployments.DEPLOYMENTS if s.flow_name == "expiry-check")
-    assert "db_url" not in deployments.build_deployment(spec).parameters
+def test_a_run_finds_its_folders_under_the_workers_clustercert_var(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from flows.campaign_stages import setup_of
+    from flows.management_artifacts import folders
+
+    monkeypatch.setenv("CLUSTERCERT_VAR", str(tmp_path / "worker"))
+    out, inbox, archive = folders("monitoring-report", "monitoring", out=None)
+    assert (out, inbox, archive) == (
+        str(tmp_path / "worker" / "out" / "monitoring-report"),
+        str(tmp_path / "worker" / "inbox" / "monitoring"),
+        str(tmp_path / "worker" / "archive"),
+    )
+    setup = setup_of(year=2026, out=None, inbox=None)
+    assert setup.out == str(tmp_path / "worker" / "out" / "yearly-campaign")
+    assert setup.inbox == str(tmp_path / "worker" / "inbox" / "campaign")
+    from clustercert.registry import resolve_url
+
+    monkeypatch.delenv("CLUSTERCERT_DB_URL", raising=False)
+    assert resolve_url() == f"sqlite:///{tmp_path / 'worker' / 'clustercert.db'}"
 
 
 def test_root_comes_from_clustercert_var(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -129,11 +138,10 @@ def test_root_comes_from_clustercert_var(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert deployments.root() == Path("var").resolve()
 
 
-def test_with_a_work_pool_runs_start_in_the_registering_folder() -> None:
+def test_with_a_work_pool_the_deployment_names_it() -> None:
     spec = next(s for s in deployments.DEPLOYMENTS if s.flow_name == "expiry-check")
     deployment = deployments.build_deployment(spec, work_pool="clustercert")
     assert deployment.work_pool_name == "clustercert"
-    assert deployment.job_variables == {"working_dir": str(Path.cwd())}
     assert deployments.build_deployment(spec).work_pool_name is None
 
 
@@ -156,11 +164,6 @@ def test_prepare_folders_makes_every_inbox_out_and_the_archive(tmp_path: Path) -
         "filings",
         "revocations",
     }
-    assert {p.name for p in (tmp_path / "out").iterdir()} == {n.split("/")[0] for n in EXPECTED}
+    assert {p.name for p in (tmp_path / "out").iterdir()} == {s.output_name for s in deployments.DEPLOYMENTS}
+    assert "yearly-campaign" in {p.name for p in (tmp_path / "out").iterdir()}  # the stages write there too
     assert (tmp_path / "archive").is_dir()
-
-
-def test_runs_that_read_raw_files_archive_them_under_the_root(built: tuple[Path, dict]) -> None:
-    base, by_name = built
-    assert by_name["monitoring-report/after-deadline"].parameters["archive"] == str(base / "archive")
-    assert by_name["expiry-check/daily"].parameters["archive"] == str(base / "archive")

@@ -53,7 +53,8 @@ def registered(api: str, workdir: Path) -> dict:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CLUSTERCERT_DB_URL", f"sqlite:///{workdir / 'registry.db'}")
         t0 = time.monotonic()
-        ids = deployments.register_deployments(workdir / "root")
+        mp.setenv("CLUSTERCERT_VAR", str(workdir / "root"))
+        ids = deployments.register_deployments()
         TIMINGS["register every deployment"] = time.monotonic() - t0
     return {"ids": ids, "at": datetime.now(UTC)}
 
@@ -159,7 +160,7 @@ def test_a_run_triggered_through_a_deployment_completes_with_artifacts(
     spec = next(s for s in deployments.DEPLOYMENTS if s.full_name == TRIGGERED)
     with get_client(sync_client=True) as client:
         assert client.read_deployment(run.deployment_id).paused is True
-        deployments.build_deployment(spec, root).apply()
+        deployments.build_deployment(spec).apply()
         assert client.read_deployment(run.deployment_id).paused is False
 
 
