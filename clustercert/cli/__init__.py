@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "clustercert.cli.campaign",
     "clustercert.cli.management",
     "clustercert.cli.serve",
+    "clustercert.cli.db",
     "clustercert.cli.compare",
 )
 
