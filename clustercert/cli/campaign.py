@@ -34,6 +34,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="override a policy parameter (recorded in the outputs)",
     )
     p.add_argument(
+        "--policy",
+        default=DEFAULT_POLICY,
+        metavar="NAME",
+        help="the rules: a family (default hlj: the version in force on --as-of), a version (hlj-2023) "
+        "or a policy file",
+    )
+    p.add_argument(
         "--engine", choices=("gx", "pandas"), default="gx", help="expectations engine (default gx)"
     )
     p.add_argument(
@@ -117,6 +124,7 @@ def preflight(
     overrides: dict[str, Any],
     db_url: str | None,
     stage: str | None = None,
+    policy: str = DEFAULT_POLICY,
 ) -> None:
     """Refuse the run before any work: bad overrides, years, folders, calendar, registry, and a
     stage run alone on a campaign whose submissions were never collected."""
@@ -132,7 +140,7 @@ def preflight(
             inbox=inbox,
             out=out,
             decisions=decisions,
-            policy_name=DEFAULT_POLICY,
+            policy_name=policy,
             overrides=overrides,
         )
         OutputFolder(out).check_ours()
@@ -232,6 +240,7 @@ def campaign(args: argparse.Namespace) -> int:
         overrides=overrides,
         db_url=args.db,
         stage=args.stage,
+        policy=args.policy,
     )
     use_task_runner(args)
     params: dict[str, Any] = {
@@ -241,6 +250,7 @@ def campaign(args: argparse.Namespace) -> int:
         "as_of": as_of,
         "decisions": str(args.decisions) if args.decisions else None,
         "db_url": args.db,
+        "policy": args.policy,
         "overrides": overrides,
         "engine": args.engine,
         "files_per_task": args.files_per_task,
