@@ -18,10 +18,11 @@ from uuid import UUID
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from flows import server_guard
+from flows import heartbeats, server_guard
 from tasks.runtime import finished_task_runs
 
 server_guard.install()  # a throw-away Prefect server never outlives the process that started it
+heartbeats.install()  # a flow run ends when it is done, not up to a second later
 log = logging.getLogger("clustercert")
 
 TASK_RUNNER_ENV = "CLUSTERCERT_TASK_RUNNER"  # thread (default) | process | dask
