@@ -9,9 +9,11 @@ failed cell is reported once, here, and never again by a check that depends on i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -64,48 +66,172 @@ def schemas_for(workbook: Workbook) -> dict[str, SheetSchema]:
 
 def check_structure(sub: Submission, workbook: Workbook = SUBMISSION) -> StructureResult:
     """Validate every sheet of `sub` against its model and report all problems at once."""
-    result = StructureResult(sub.submission_id, sub.file, workbook=workbook.key)
-    if not sub.readable:
-        return result
-    reported = {(i.sheet, i.column) for i in sub.issues}  # intake already told the county
+    return check_structures([sub], workbook)[0]
+
+
+def check_structures(subs: Sequence[Submission], workbook: Workbook = SUBMISSION) -> list[StructureResult]:
+    """`check_structure` for each submission, with each sheet's model run once over the campaign.
+
+    Each sheet is stacked across the submissions (their rows one after the other), validated in one
+    Pandera pass, and its failure cases are handed back to the submission they came from; what each
+    submission is told is exactly what validating it alone tells it (see `_validate_stacked`).
+    """
+    results = [StructureResult(sub.submission_id, sub.file, workbook=workbook.key) for sub in subs]
+    readable = [i for i, sub in enumerate(subs) if sub.readable]
+    issues: dict[int, list[Issue]] = {i: [] for i in readable}
+    typed: dict[int, dict[str, pd.DataFrame]] = {i: {} for i in readable}
+    reported = {i: {(x.sheet, x.column) for x in subs[i].issues} for i in readable}  # intake told them
     # cells intake already reported (a formula without its result, an absent field): one message each
-    cells = {(i.sheet, i.row, i.column) for i in sub.issues if i.column}
-    issues: list[Issue] = []
-    typed: dict[str, pd.DataFrame] = {}
+    cells = {i: {(x.sheet, x.row, x.column) for x in subs[i].issues if x.column} for i in readable}
     for key, model in schemas_for(workbook).items():
         sheet = model.sheet
-        frame = sub.tables.get(key)
-        if frame is None:
-            if (sheet.label, "") not in reported:
-                issues.append(
-                    _issue(sub, sheet, None, None, "sheet_missing", _sheet_missing(sheet, workbook))
-                )
-            continue
-        field_rows = sub.field_rows.get(key, {})
-        raw, missing = _normalise(frame, sheet)
-        for col in missing:
-            if (sheet.label, col.label) not in reported:
-                issues.append(_issue(sub, sheet, None, col, "column_missing", _column_missing(sheet, col)))
-        validated, found, bad = _validate(sub, model, raw, missing, field_rows)
-        issues.extend(i for i in found if (i.sheet, i.row, i.column) not in cells)
-        if validated is not None and not missing:
-            typed[key] = model.finish(validated)
-            result.frames[key] = typed[key]
-        else:
-            readable = model.readable(raw, bad)
-            if readable is not None:
-                result.frames[key] = readable
-        result.absent_columns[key] = tuple(col.key for col in missing)
-    result.issues = issues
-    result.typed = typed
+        found: list[_SheetInput] = []
+        for i in readable:
+            sub = subs[i]
+            frame = sub.tables.get(key)
+            if frame is None:
+                if (sheet.label, "") not in reported[i]:
+                    issues[i].append(
+                        _issue(sub, sheet, None, None, "sheet_missing", _sheet_missing(sheet, workbook))
+                    )
+                continue
+            raw, missing = _normalise(frame, sheet)
+            for col in missing:
+                if (sheet.label, col.label) not in reported[i]:
+                    issues[i].append(
+                        _issue(sub, sheet, None, col, "column_missing", _column_missing(sheet, col))
+                    )
+            found.append(_SheetInput(i, raw, missing, sub.field_rows.get(key, {})))
+        for item, (typed_frame, cases) in zip(found, _validate_all(model, found), strict=True):
+            i, sub, result = item.index, subs[item.index], results[item.index]
+            bad: dict[str, list[int] | None] = {}
+            if cases is not None:
+                failures = _issues_from_failures(sub, model, item.raw, cases, item.field_rows)
+                issues[i].extend(x for x in failures if (x.sheet, x.row, x.column) not in cells[i])
+                bad = _failed_cells(sheet, cases)
+            if typed_frame is not None:
+                typed[i][key] = result.frames[key] = typed_frame
+            else:
+                readable_frame = model.readable(item.raw, bad)
+                if readable_frame is not None:
+                    result.frames[key] = readable_frame
+            result.absent_columns[key] = tuple(col.key for col in item.missing)
     kv_sheet = next((s for s in workbook.sheets if s.key_value), None)
-    if kv_sheet is not None:
-        result.profile_rows = dict(sub.field_rows.get(kv_sheet.key, {}))
-        if kv_sheet.key in typed:
-            result.profile = _profile_dict(typed[kv_sheet.key], kv_sheet)
-        if kv_sheet.key in result.frames:
-            result.profile_values = _profile_dict(result.frames[kv_sheet.key], kv_sheet)
-    return result
+    for i in readable:
+        result = results[i]
+        result.issues = issues[i]
+        result.typed = typed[i]
+        if kv_sheet is not None:
+            result.profile_rows = dict(subs[i].field_rows.get(kv_sheet.key, {}))
+            if kv_sheet.key in typed[i]:
+                result.profile = _profile_dict(typed[i][kv_sheet.key], kv_sheet)
+            if kv_sheet.key in result.frames:
+                result.profile_values = _profile_dict(result.frames[kv_sheet.key], kv_sheet)
+    return results
+
+
+@dataclass
+class _SheetInput:
+    """One submission's sheet, ready for its model."""
+
+    index: int  # the submission's position
+    raw: pd.DataFrame
+    missing: list[Column]  # contract columns the file does not have
+    field_rows: dict[str, int]
+
+
+# What validating one sheet gives: its typed frame (it passed, with every column), or its failure cases
+# (index: positions in the sheet's own frame); (None, None): it passed without some columns.
+_Outcome = tuple[pd.DataFrame | None, pd.DataFrame | None]
+
+
+def _validate_all(model: SheetSchema, items: Sequence[_SheetInput]) -> list[_Outcome]:
+    """Each sheet's outcome; the sheets missing the same columns are validated together."""
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for position, item in enumerate(items):
+        groups.setdefault(tuple(col.key for col in item.missing), []).append(position)
+    outcomes: list[_Outcome] = [(None, None)] * len(items)
+    for missing, positions in groups.items():
+        found = _validate_stacked(model, list(missing), [items[p] for p in positions])
+        for position, outcome in zip(positions, found, strict=True):
+            outcomes[position] = outcome
+    return outcomes
+
+
+def _validate_alone(model: SheetSchema, missing: list[str], item: _SheetInput) -> _Outcome:
+    """One sheet against its model (minus the columns it lacks), as the structure layer always did."""
+    try:
+        validated = model.without(missing).validate(item.raw, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        return None, errors.failure_cases
+    return (model.finish(validated) if not missing else None), None
+
+
+def _validate_stacked(model: SheetSchema, missing: list[str], items: list[_SheetInput]) -> list[_Outcome]:
+    """The sheets of several submissions (lacking the same columns) in one Pandera pass.
+
+    One thing makes a stacked pass differ from validating each sheet alone: Pandera keeps a column
+    as text when any of its cells fails coercion, so a clean submission's column would reach the
+    cell rules as text, not as numbers or dates. So a failure case goes back to its submission only
+    when that submission's own cells failed coercion in exactly the columns where the stack's did;
+    the other sheets (and the clean ones, which need their coerced frame) are validated again, stacked
+    by the columns whose coercion they fail. A failure not located in a cell, other than the dtype
+    check of a column that failed coercion, sends the sheets to be validated one by one.
+    """
+    if len(items) == 1:
+        return [_validate_alone(model, missing, items[0])]
+    columns = [*(key for key in model.sheet.keys if key not in missing), ROW]
+    stacked = pd.concat([item.raw[columns] for item in items], ignore_index=True)
+    starts = np.cumsum([0] + [len(item.raw) for item in items])
+    try:
+        validated = model.without(missing).validate(stacked, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        return _split_failures(model, missing, items, errors.failure_cases, starts)
+    if missing:
+        return [(None, None)] * len(items)
+    typed = model.finish(validated)
+    return [
+        (typed.iloc[start:end].reset_index(drop=True), None)
+        for start, end in zip(starts[:-1], starts[1:], strict=True)
+    ]
+
+
+def _split_failures(
+    model: SheetSchema, missing: list[str], items: list[_SheetInput], cases: pd.DataFrame, starts: np.ndarray
+) -> list[_Outcome]:
+    coercion = cases["check"].astype(str).str.startswith("coerce_dtype(").to_numpy()
+    located = cases["index"].notna().to_numpy()
+    stacked_failed = frozenset(cases.loc[coercion, "column"].astype(str))
+    unlocated = cases.loc[~located]
+    if not all(
+        str(case.check).startswith("dtype(") and str(case.column) in stacked_failed
+        for case in unlocated.itertuples(index=False)
+    ):
+        return [_validate_alone(model, missing, item) for item in items]
+    positions = cases.loc[located, "index"].astype("int64").to_numpy()
+    owners = np.full(len(cases), -1)
+    owners[located] = np.searchsorted(starts, positions, side="right") - 1
+    local = cases["index"].astype(object).to_numpy(copy=True)
+    local[located] = positions - starts[owners[located]]
+    failed = [frozenset(cases.loc[coercion & (owners == k), "column"].astype(str)) for k in range(len(items))]
+    outcomes: list[_Outcome | None] = [None] * len(items)
+    again: dict[tuple[frozenset[str], bool], list[int]] = {}
+    for k in range(len(items)):
+        mine = (owners == k) | (~located & cases["column"].astype(str).isin(failed[k]).to_numpy())
+        if mine[located].any() and failed[k] == stacked_failed:
+            own = cases.loc[mine].copy()
+            own["index"] = local[mine]
+            outcomes[k] = (None, own.reset_index(drop=True))
+        else:
+            again.setdefault((failed[k], bool(mine[located].any())), []).append(k)
+    for group in again.values():
+        if len(group) == len(items):  # nothing to tell them apart by: one by one
+            found = [_validate_alone(model, missing, items[k]) for k in group]
+        else:
+            found = _validate_stacked(model, missing, [items[k] for k in group])
+        for k, outcome in zip(group, found, strict=True):
+            outcomes[k] = outcome
+    return outcomes  # type: ignore[return-value]
 
 
 def _normalise(frame: pd.DataFrame, sheet: Sheet) -> tuple[pd.DataFrame, list[Column]]:
@@ -133,19 +259,6 @@ def _blank_to_none(value: Any) -> str | None:
         return None
     text = str(value).strip()
     return text or None
-
-
-def _validate(
-    sub: Submission, model: SheetSchema, raw: pd.DataFrame, missing: list[Column], field_rows: dict[str, int]
-) -> tuple[pd.DataFrame | None, list[Issue], dict[str, list[int] | None]]:
-    """The validated frame (None if it failed), its issues, and the failed cells by column."""
-    schema = model.without([c.key for c in missing])
-    try:
-        return schema.validate(raw, lazy=True), [], {}
-    except pa.errors.SchemaErrors as errors:
-        cases = errors.failure_cases
-        issues = _issues_from_failures(sub, model, raw, cases, field_rows)
-        return None, issues, _failed_cells(model.sheet, cases)
 
 
 def _failed_cells(sheet: Sheet, cases: pd.DataFrame) -> dict[str, list[int] | None]:
