@@ -95,13 +95,13 @@ def check_structures(subs: Sequence[Submission], workbook: Workbook = SUBMISSION
                         _issue(sub, sheet, None, None, "sheet_missing", _sheet_missing(sheet, workbook))
                     )
                 continue
-            raw, missing = _normalise(frame, sheet)
+            prepared, missing = _prepare(frame, sheet)
             for col in missing:
                 if (sheet.label, col.label) not in reported[i]:
                     issues[i].append(
                         _issue(sub, sheet, None, col, "column_missing", _column_missing(sheet, col))
                     )
-            found.append(_SheetInput(i, raw, missing, sub.field_rows.get(key, {})))
+            found.append(_SheetInput(i, prepared, missing, sub.field_rows.get(key, {})))
         for item, (typed_frame, cases) in zip(found, _validate_all(model, found), strict=True):
             i, sub, result = item.index, subs[item.index], results[item.index]
             bad: dict[str, list[int] | None] = {}
@@ -132,12 +132,24 @@ def check_structures(subs: Sequence[Submission], workbook: Workbook = SUBMISSION
 
 @dataclass
 class _SheetInput:
-    """One submission's sheet, ready for its model."""
+    """One submission's sheet, ready for its model: `frame` as read, `raw` as the model reads it (its
+    slice of the stack: cut only when needed, for the sheets that failed)."""
 
     index: int  # the submission's position
-    raw: pd.DataFrame
+    frame: pd.DataFrame
     missing: list[Column]  # contract columns the file does not have
     field_rows: dict[str, int]
+    stack: pd.DataFrame | None = None
+    start: int = 0
+    end: int = 0
+    _raw: pd.DataFrame | None = None
+
+    @property
+    def raw(self) -> pd.DataFrame:
+        if self._raw is None:
+            assert self.stack is not None
+            self._raw = self.stack.iloc[self.start : self.end].reset_index(drop=True)
+        return self._raw
 
 
 # What validating one sheet gives: its typed frame (it passed, with every column), or its failure cases
@@ -152,7 +164,16 @@ def _validate_all(model: SheetSchema, items: Sequence[_SheetInput]) -> list[_Out
         groups.setdefault(tuple(col.key for col in item.missing), []).append(position)
     outcomes: list[_Outcome] = [(None, None)] * len(items)
     for missing, positions in groups.items():
-        found = _validate_stacked(model, list(missing), [items[p] for p in positions])
+        members = [items[p] for p in positions]
+        columns = [*(key for key in model.sheet.keys if key not in missing), ROW]
+        stack = pd.concat([item.frame[columns] for item in members], ignore_index=True)
+        for key in columns[:-1]:
+            stack[key] = _blanks_to_missing(stack[key])
+        stack[ROW] = stack[ROW].astype("int64")
+        starts = np.cumsum([0] + [len(item.frame) for item in members])
+        for item, start, end in zip(members, starts[:-1], starts[1:], strict=True):
+            item.stack, item.start, item.end = stack, int(start), int(end)
+        found = _validate_stacked(model, list(missing), members, stack)
         for position, outcome in zip(positions, found, strict=True):
             outcomes[position] = outcome
     return outcomes
@@ -167,7 +188,9 @@ def _validate_alone(model: SheetSchema, missing: list[str], item: _SheetInput) -
     return (model.finish(validated) if not missing else None), None
 
 
-def _validate_stacked(model: SheetSchema, missing: list[str], items: list[_SheetInput]) -> list[_Outcome]:
+def _validate_stacked(
+    model: SheetSchema, missing: list[str], items: list[_SheetInput], stacked: pd.DataFrame | None = None
+) -> list[_Outcome]:
     """The sheets of several submissions (lacking the same columns) in one Pandera pass.
 
     One thing makes a stacked pass differ from validating each sheet alone: Pandera keeps a column
@@ -180,9 +203,9 @@ def _validate_stacked(model: SheetSchema, missing: list[str], items: list[_Sheet
     """
     if len(items) == 1:
         return [_validate_alone(model, missing, items[0])]
-    columns = [*(key for key in model.sheet.keys if key not in missing), ROW]
-    stacked = pd.concat([item.raw[columns] for item in items], ignore_index=True)
-    starts = np.cumsum([0] + [len(item.raw) for item in items])
+    if stacked is None:  # a part of the stack, validated again
+        stacked = pd.concat([item.raw for item in items], ignore_index=True)
+    starts = np.cumsum([0] + [item.end - item.start for item in items])
     try:
         validated = model.without(missing).validate(stacked, lazy=True)
     except pa.errors.SchemaErrors as errors:
@@ -234,24 +257,29 @@ def _split_failures(
     return outcomes  # type: ignore[return-value]
 
 
-def _normalise(frame: pd.DataFrame, sheet: Sheet) -> tuple[pd.DataFrame, list[Column]]:
-    """Blank cells become missing; a key/value sheet is one row with every field (absent = blank)."""
-    raw = frame.reset_index(drop=True).copy()
+def _prepare(frame: pd.DataFrame, sheet: Sheet) -> tuple[pd.DataFrame, list[Column]]:
+    """A sheet's frame as its model reads it, but for blank cells (`_blanks_to_missing`, on the stack):
+    a key/value sheet is one row with every field (absent = blank); `_row` is an int64 column."""
+    raw = frame.reset_index(drop=True)
     if sheet.key_value:
         if raw.empty:
             raw = pd.DataFrame({ROW: [0]})
-        raw = raw.iloc[:1]
+        raw = raw.iloc[:1].copy()
         for col in sheet.columns:
             if col.key not in raw.columns:
                 raw[col.key] = pd.NA
     if ROW not in raw.columns:
-        raw[ROW] = range(2, len(raw) + 2)
-    raw[ROW] = raw[ROW].astype("int64")
+        raw = raw.assign(**{ROW: range(2, len(raw) + 2)})
     missing = [c for c in sheet.columns if c.key not in raw.columns]
-    for col in sheet.columns:
-        if col.key in raw.columns:
-            raw[col.key] = pd.array([_blank_to_none(v) for v in raw[col.key].tolist()], dtype="str")
     return raw, missing
+
+
+def _blanks_to_missing(values: pd.Series) -> pd.api.extensions.ExtensionArray:
+    """Blank cells (empty or white space) become missing, the others their stripped text (str)."""
+    if isinstance(values.dtype, pd.StringDtype):
+        stripped = values.str.strip()
+        return pd.array(stripped.mask(stripped == ""), dtype="str")
+    return pd.array([_blank_to_none(v) for v in values.tolist()], dtype="str")
 
 
 def _blank_to_none(value: Any) -> str | None:
