@@ -21,12 +21,10 @@ from clustercert.contract import SUBMISSION, Column, Kind, Sheet, Workbook
 from clustercert.issue import Issue, Severity
 from clustercert.submission import ROW, Submission
 from schemas.builder import SheetSchema
-from schemas.monitoring import MONITORING_SCHEMAS
 from schemas.rules import kind_expected, kind_hint
 from schemas.submission import SUBMISSION_SCHEMAS
 
 REFERENCE = "SPEC §3"
-_SCHEMAS = {"submission": SUBMISSION_SCHEMAS, "monitoring": MONITORING_SCHEMAS}
 _MAX_SHOWN = 40  # characters of a wrong value quoted back in a message
 
 
@@ -61,7 +59,11 @@ class StructureResult:
 
 
 def schemas_for(workbook: Workbook) -> dict[str, SheetSchema]:
-    return _SCHEMAS[workbook.key]
+    if workbook.key == "monitoring":  # built on first use: `clustercert validate` never needs them
+        from schemas.monitoring import MONITORING_SCHEMAS
+
+        return MONITORING_SCHEMAS
+    return {"submission": SUBMISSION_SCHEMAS}[workbook.key]
 
 
 def check_structure(sub: Submission, workbook: Workbook = SUBMISSION) -> StructureResult:
@@ -276,9 +278,10 @@ def _prepare(frame: pd.DataFrame, sheet: Sheet) -> tuple[pd.DataFrame, list[Colu
 
 def _blanks_to_missing(values: pd.Series) -> pd.api.extensions.ExtensionArray:
     """Blank cells (empty or white space) become missing, the others their stripped text (str)."""
-    if isinstance(values.dtype, pd.StringDtype):
-        stripped = values.str.strip()
-        return pd.array(stripped.mask(stripped == ""), dtype="str")
+    if isinstance(values.dtype, pd.StringDtype):  # text or missing: no other kind of cell to convert
+        return pd.array(
+            [(v.strip() or None) if type(v) is str else None for v in values.tolist()], dtype="str"
+        )
     return pd.array([_blank_to_none(v) for v in values.tolist()], dtype="str")
 
 
