@@ -150,7 +150,7 @@ class _SheetInput:
     def raw(self) -> pd.DataFrame:
         if self._raw is None:
             assert self.stack is not None
-            self._raw = self.stack.iloc[self.start : self.end].reset_index(drop=True)
+            self._raw = _rows_of(self.stack, self.start, self.end)
         return self._raw
 
 
@@ -167,11 +167,7 @@ def _validate_all(model: SheetSchema, items: Sequence[_SheetInput]) -> list[_Out
     outcomes: list[_Outcome] = [(None, None)] * len(items)
     for missing, positions in groups.items():
         members = [items[p] for p in positions]
-        columns = [*(key for key in model.sheet.keys if key not in missing), ROW]
-        stack = pd.concat([item.frame[columns] for item in members], ignore_index=True)
-        for key in columns[:-1]:
-            stack[key] = _blanks_to_missing(stack[key])
-        stack[ROW] = stack[ROW].astype("int64")
+        stack = _stack([item.frame for item in members], [k for k in model.sheet.keys if k not in missing])
         starts = np.cumsum([0] + [len(item.frame) for item in members])
         for item, start, end in zip(members, starts[:-1], starts[1:], strict=True):
             item.stack, item.start, item.end = stack, int(start), int(end)
@@ -215,10 +211,14 @@ def _validate_stacked(
     if missing:
         return [(None, None)] * len(items)
     typed = model.finish(validated)
-    return [
-        (typed.iloc[start:end].reset_index(drop=True), None)
-        for start, end in zip(starts[:-1], starts[1:], strict=True)
-    ]
+    return [(_rows_of(typed, start, end), None) for start, end in zip(starts[:-1], starts[1:], strict=True)]
+
+
+def _rows_of(frame: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
+    """Rows start…end of a stacked frame, numbered from 0 as the sheet's own frame is."""
+    rows = frame.iloc[start:end]
+    rows.index = pd.RangeIndex(end - start)
+    return rows
 
 
 def _split_failures(
@@ -276,13 +276,27 @@ def _prepare(frame: pd.DataFrame, sheet: Sheet) -> tuple[pd.DataFrame, list[Colu
     return raw, missing
 
 
-def _blanks_to_missing(values: pd.Series) -> pd.api.extensions.ExtensionArray:
-    """Blank cells (empty or white space) become missing, the others their stripped text (str)."""
+def _stack(frames: Sequence[pd.DataFrame], keys: Sequence[str]) -> pd.DataFrame:
+    """The sheets one under the other, as their model reads them: blank cells missing, the others
+    their stripped text (str), `_row` as int64. Built column by column (no frame-by-frame concat)."""
+    cells: dict[str, list[str | None]] = {key: [] for key in keys}
+    rows = []
+    for frame in frames:
+        for name, values in frame.items():  # (items() is much cheaper than a lookup per column)
+            if name in cells:
+                cells[name].extend(_blanks_to_missing(values))
+            elif name == ROW:
+                rows.append(values.to_numpy(dtype=np.int64))
+    columns: dict[str, Any] = {key: pd.array(values, dtype="str") for key, values in cells.items()}
+    columns[ROW] = np.concatenate(rows) if rows else np.array([], dtype=np.int64)
+    return pd.DataFrame(columns)
+
+
+def _blanks_to_missing(values: pd.Series) -> list[str | None]:
+    """Blank cells (empty or white space) become missing (None), the others their stripped text."""
     if isinstance(values.dtype, pd.StringDtype):  # text or missing: no other kind of cell to convert
-        return pd.array(
-            [(v.strip() or None) if type(v) is str else None for v in values.tolist()], dtype="str"
-        )
-    return pd.array([_blank_to_none(v) for v in values.tolist()], dtype="str")
+        return [(v.strip() or None) if type(v) is str else None for v in values.tolist()]
+    return [_blank_to_none(v) for v in values.tolist()]
 
 
 def _blank_to_none(value: Any) -> str | None:
