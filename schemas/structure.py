@@ -128,7 +128,11 @@ def check_structures(subs: Sequence[Submission], workbook: Workbook = SUBMISSION
             if kv_sheet.key in typed[i]:
                 result.profile = _profile_dict(typed[i][kv_sheet.key], kv_sheet)
             if kv_sheet.key in result.frames:
-                result.profile_values = _profile_dict(result.frames[kv_sheet.key], kv_sheet)
+                passed = result.profile is not None  # then both come from the same typed frame
+                values = (
+                    dict(result.profile) if passed else _profile_dict(result.frames[kv_sheet.key], kv_sheet)
+                )
+                result.profile_values = values
     return results
 
 
@@ -262,7 +266,9 @@ def _split_failures(
 def _prepare(frame: pd.DataFrame, sheet: Sheet) -> tuple[pd.DataFrame, list[Column]]:
     """A sheet's frame as its model reads it, but for blank cells (`_blanks_to_missing`, on the stack):
     a key/value sheet is one row with every field (absent = blank); `_row` is an int64 column."""
-    raw = frame.reset_index(drop=True)
+    index = frame.index
+    plain = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+    raw = frame if plain else frame.reset_index(drop=True)
     if sheet.key_value:
         if raw.empty:
             raw = pd.DataFrame({ROW: [0]})
