@@ -5,6 +5,11 @@ A sheet that passes is typed (dtypes of `ClusterData`). A sheet that fails still
 the expectations (`StructureResult.frames`): its cells that failed become missing, so the cross-row
 and cross-sheet checks run on everything else and a county gets every error in one round, while a
 failed cell is reported once, here, and never again by a check that depends on it.
+
+A campaign is checked at once (`check_structures`): each sheet's model runs once over that sheet of
+every submission (`schemas.stacking`), which is what makes Pandera's fixed cost per column and pass
+count once per campaign instead of once per file; each submission is told exactly what checking it
+alone would tell it.
 """
 
 from __future__ import annotations
@@ -13,15 +18,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from clustercert.contract import SUBMISSION, Column, Kind, Sheet, Workbook
 from clustercert.issue import Issue, Severity
 from clustercert.submission import ROW, Submission
 from schemas.builder import SheetSchema
 from schemas.rules import kind_expected, kind_hint
+from schemas.stacking import SheetInput, prepare, validate_all
 from schemas.submission import SUBMISSION_SCHEMAS
 
 REFERENCE = "SPEC §3"
@@ -87,7 +91,7 @@ def check_structures(subs: Sequence[Submission], workbook: Workbook = SUBMISSION
     cells = {i: {(x.sheet, x.row, x.column) for x in subs[i].issues if x.column} for i in readable}
     for key, model in schemas_for(workbook).items():
         sheet = model.sheet
-        found: list[_SheetInput] = []
+        found: list[SheetInput] = []
         for i in readable:
             sub = subs[i]
             frame = sub.tables.get(key)
@@ -97,14 +101,14 @@ def check_structures(subs: Sequence[Submission], workbook: Workbook = SUBMISSION
                         _issue(sub, sheet, None, None, "sheet_missing", _sheet_missing(sheet, workbook))
                     )
                 continue
-            prepared, missing = _prepare(frame, sheet)
+            prepared, missing = prepare(frame, sheet)
             for col in missing:
                 if (sheet.label, col.label) not in reported[i]:
                     issues[i].append(
                         _issue(sub, sheet, None, col, "column_missing", _column_missing(sheet, col))
                     )
-            found.append(_SheetInput(i, prepared, missing, sub.field_rows.get(key, {})))
-        for item, (typed_frame, cases) in zip(found, _validate_all(model, found), strict=True):
+            found.append(SheetInput(i, prepared, missing, sub.field_rows.get(key, {})))
+        for item, (typed_frame, cases) in zip(found, validate_all(model, found), strict=True):
             i, sub, result = item.index, subs[item.index], results[item.index]
             bad: dict[str, list[int] | None] = {}
             if cases is not None:
@@ -134,182 +138,6 @@ def check_structures(subs: Sequence[Submission], workbook: Workbook = SUBMISSION
                 )
                 result.profile_values = values
     return results
-
-
-@dataclass
-class _SheetInput:
-    """One submission's sheet, ready for its model: `frame` as read, `raw` as the model reads it (its
-    slice of the stack: cut only when needed, for the sheets that failed)."""
-
-    index: int  # the submission's position
-    frame: pd.DataFrame
-    missing: list[Column]  # contract columns the file does not have
-    field_rows: dict[str, int]
-    stack: pd.DataFrame | None = None
-    start: int = 0
-    end: int = 0
-    _raw: pd.DataFrame | None = None
-
-    @property
-    def raw(self) -> pd.DataFrame:
-        if self._raw is None:
-            assert self.stack is not None
-            self._raw = _rows_of(self.stack, self.start, self.end)
-        return self._raw
-
-
-# What validating one sheet gives: its typed frame (it passed, with every column), or its failure cases
-# (index: positions in the sheet's own frame); (None, None): it passed without some columns.
-_Outcome = tuple[pd.DataFrame | None, pd.DataFrame | None]
-
-
-def _validate_all(model: SheetSchema, items: Sequence[_SheetInput]) -> list[_Outcome]:
-    """Each sheet's outcome; the sheets missing the same columns are validated together."""
-    groups: dict[tuple[str, ...], list[int]] = {}
-    for position, item in enumerate(items):
-        groups.setdefault(tuple(col.key for col in item.missing), []).append(position)
-    outcomes: list[_Outcome] = [(None, None)] * len(items)
-    for missing, positions in groups.items():
-        members = [items[p] for p in positions]
-        stack = _stack([item.frame for item in members], [k for k in model.sheet.keys if k not in missing])
-        starts = np.cumsum([0] + [len(item.frame) for item in members])
-        for item, start, end in zip(members, starts[:-1], starts[1:], strict=True):
-            item.stack, item.start, item.end = stack, int(start), int(end)
-        found = _validate_stacked(model, list(missing), members, stack)
-        for position, outcome in zip(positions, found, strict=True):
-            outcomes[position] = outcome
-    return outcomes
-
-
-def _validate_alone(model: SheetSchema, missing: list[str], item: _SheetInput) -> _Outcome:
-    """One sheet against its model (minus the columns it lacks), as the structure layer always did."""
-    try:
-        validated = model.without(missing).validate(item.raw, lazy=True)
-    except pa.errors.SchemaErrors as errors:
-        return None, errors.failure_cases
-    return (model.finish(validated) if not missing else None), None
-
-
-def _validate_stacked(
-    model: SheetSchema, missing: list[str], items: list[_SheetInput], stacked: pd.DataFrame | None = None
-) -> list[_Outcome]:
-    """The sheets of several submissions (lacking the same columns) in one Pandera pass.
-
-    One thing makes a stacked pass differ from validating each sheet alone: Pandera keeps a column
-    as text when any of its cells fails coercion, so a clean submission's column would reach the
-    cell rules as text, not as numbers or dates. So a failure case goes back to its submission only
-    when that submission's own cells failed coercion in exactly the columns where the stack's did;
-    the other sheets (and the clean ones, which need their coerced frame) are validated again, stacked
-    by the columns whose coercion they fail. A failure not located in a cell, other than the dtype
-    check of a column that failed coercion, sends the sheets to be validated one by one.
-    """
-    if len(items) == 1:
-        return [_validate_alone(model, missing, items[0])]
-    if stacked is None:  # a part of the stack, validated again
-        stacked = pd.concat([item.raw for item in items], ignore_index=True)
-    starts = np.cumsum([0] + [item.end - item.start for item in items])
-    try:
-        validated = model.without(missing).validate(stacked, lazy=True)
-    except pa.errors.SchemaErrors as errors:
-        return _split_failures(model, missing, items, errors.failure_cases, starts)
-    if missing:
-        return [(None, None)] * len(items)
-    typed = model.finish(validated)
-    return [(_rows_of(typed, start, end), None) for start, end in zip(starts[:-1], starts[1:], strict=True)]
-
-
-def _rows_of(frame: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
-    """Rows start…end of a stacked frame, numbered from 0 as the sheet's own frame is."""
-    rows = frame.iloc[start:end]
-    rows.index = pd.RangeIndex(end - start)
-    return rows
-
-
-def _split_failures(
-    model: SheetSchema, missing: list[str], items: list[_SheetInput], cases: pd.DataFrame, starts: np.ndarray
-) -> list[_Outcome]:
-    coercion = cases["check"].astype(str).str.startswith("coerce_dtype(").to_numpy()
-    located = cases["index"].notna().to_numpy()
-    stacked_failed = frozenset(cases.loc[coercion, "column"].astype(str))
-    unlocated = cases.loc[~located]
-    if not all(
-        str(case.check).startswith("dtype(") and str(case.column) in stacked_failed
-        for case in unlocated.itertuples(index=False)
-    ):
-        return [_validate_alone(model, missing, item) for item in items]
-    positions = cases.loc[located, "index"].astype("int64").to_numpy()
-    owners = np.full(len(cases), -1)
-    owners[located] = np.searchsorted(starts, positions, side="right") - 1
-    local = cases["index"].astype(object).to_numpy(copy=True)
-    local[located] = positions - starts[owners[located]]
-    failed = [frozenset(cases.loc[coercion & (owners == k), "column"].astype(str)) for k in range(len(items))]
-    outcomes: list[_Outcome | None] = [None] * len(items)
-    again: dict[tuple[frozenset[str], bool], list[int]] = {}
-    for k in range(len(items)):
-        mine = (owners == k) | (~located & cases["column"].astype(str).isin(failed[k]).to_numpy())
-        if mine[located].any() and failed[k] == stacked_failed:
-            own = cases.loc[mine].copy()
-            own["index"] = local[mine]
-            outcomes[k] = (None, own.reset_index(drop=True))
-        else:
-            again.setdefault((failed[k], bool(mine[located].any())), []).append(k)
-    for group in again.values():
-        if len(group) == len(items):  # nothing to tell them apart by: one by one
-            found = [_validate_alone(model, missing, items[k]) for k in group]
-        else:
-            found = _validate_stacked(model, missing, [items[k] for k in group])
-        for k, outcome in zip(group, found, strict=True):
-            outcomes[k] = outcome
-    return outcomes  # type: ignore[return-value]
-
-
-def _prepare(frame: pd.DataFrame, sheet: Sheet) -> tuple[pd.DataFrame, list[Column]]:
-    """A sheet's frame as its model reads it, but for blank cells (`_blanks_to_missing`, on the stack):
-    a key/value sheet is one row with every field (absent = blank); `_row` is an int64 column."""
-    index = frame.index
-    plain = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
-    raw = frame if plain else frame.reset_index(drop=True)
-    if sheet.key_value:
-        if raw.empty:
-            raw = pd.DataFrame({ROW: [0]})
-        raw = raw.iloc[:1].copy()
-        for col in sheet.columns:
-            if col.key not in raw.columns:
-                raw[col.key] = pd.NA
-    if ROW not in raw.columns:
-        raw = raw.assign(**{ROW: range(2, len(raw) + 2)})
-    missing = [c for c in sheet.columns if c.key not in raw.columns]
-    return raw, missing
-
-
-def _stack(frames: Sequence[pd.DataFrame], keys: Sequence[str]) -> pd.DataFrame:
-    """The sheets one under the other, as their model reads them: blank cells missing, the others
-    their stripped text (str), `_row` as int64. Built column by column (no frame-by-frame concat)."""
-    cells: dict[str, list[str | None]] = {key: [] for key in keys}
-    rows = []
-    for frame in frames:
-        for name, values in frame.items():  # (items() is much cheaper than a lookup per column)
-            if name in cells:
-                cells[name].extend(_blanks_to_missing(values))
-            elif name == ROW:
-                rows.append(values.to_numpy(dtype=np.int64))
-    columns: dict[str, Any] = {key: pd.array(values, dtype="str") for key, values in cells.items()}
-    columns[ROW] = np.concatenate(rows) if rows else np.array([], dtype=np.int64)
-    return pd.DataFrame(columns)
-
-
-def _blanks_to_missing(values: pd.Series) -> list[str | None]:
-    """Blank cells (empty or white space) become missing (None), the others their stripped text."""
-    if isinstance(values.dtype, pd.StringDtype):  # text or missing: no other kind of cell to convert
-        return [(v.strip() or None) if type(v) is str else None for v in values.tolist()]
-    return [_blank_to_none(v) for v in values.tolist()]
-
-
-def _blank_to_none(value: Any) -> str | None:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    text = str(value).strip()
-    return text or None
 
 
 def _failed_cells(sheet: Sheet, cases: pd.DataFrame) -> dict[str, list[int] | None]:

@@ -192,7 +192,7 @@ for _index in range(1, MAX_COLUMNS + 1):
         _n, _rest = divmod(_n - 1, 26)
         _letters = chr(65 + _rest) + _letters
     _COLUMNS[_letters.encode()] = _index
-COLUMN_LETTERS = {index: letters.decode() for letters, index in _COLUMNS.items()}
+
 _LETTERS = rb"(?:[A-Z]|A[A-Z]|B[A-L])"  # A … BL: the first MAX_COLUMNS columns
 assert len(_COLUMNS) == MAX_COLUMNS and max(_COLUMNS) == b"Z" and b"BL" in _COLUMNS
 
