@@ -1,13 +1,17 @@
-"""Campaign benchmark: the yearly-campaign flow against a bare in-process baseline, in one run.
+"""Campaign benchmark: the floor, a bare in-process baseline and the yearly-campaign flow, in one run.
 
     python -m bench.campaign --scale provincial   # 130 submissions × ~300 enterprises (.xlsx)
     python -m bench.campaign --scale national     # 3,000 submissions × ~333 enterprises (CSV folders)
+    python -m bench.campaign --modes floor,baseline   # leave the flow out
 
-The baseline calls the same domain functions as the flow's tasks (`clustercert.campaign.pipeline`
-and `outputs`), in a plain loop, with no Prefect and no Great Expectations (the pandas engine of
-the same expectation specs). Each mode runs in its own process so that its peak memory (max RSS)
-is its own; the flow uses a fresh throw-away Prefect server and its time includes waiting until
-the API has recorded every task run. Results: a table on stdout and `var/bench/<scale>.json`.
+The floor (`bench.floor`) is the work itself with nothing around it: every sheet read with the
+fastest reader and each sheet's Pandera model run once over the stacked inbox. The baseline calls
+the same domain functions as the flow's tasks (`read_submission`, `check_structures`,
+`check_quality`, `clustercert.campaign.pipeline` and `outputs`), in a plain loop, with no Prefect and
+no Great Expectations (the pandas engine of the same expectation specs). Each mode runs in its own
+process so that its peak memory (max RSS) is its own; the flow uses a fresh throw-away Prefect
+server and its time includes waiting until the API has recorded every task run. Results: a table on
+stdout (baseline ÷ floor, flow ÷ baseline) and `var/bench/<scale>.json`.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ SCALES = {
 }
 YEAR = 2026
 AS_OF = date(2026, 7, 24)
+MODES = ("floor", "baseline", "flow")
+STAGES = ("collect", "validate", "score", "prefecture", "province")
 
 
 def prepare_inbox(root: Path, scale: str) -> Path:
@@ -56,31 +62,45 @@ def run_baseline(inbox: Path, out: Path, db_url: str) -> dict[str, float]:
     """The same stage functions as the flow, in a plain loop: no Prefect, no Great Expectations."""
     from clustercert.campaign import outputs, pipeline
     from clustercert.campaign.pipeline import Campaign, CampaignSetup
+    from clustercert.validation import check_structures
 
     stages: dict[str, float] = {}
-    clock = time.perf_counter()
+    clock = part_clock = time.perf_counter()
 
     def lap(name: str) -> None:
-        nonlocal clock
+        nonlocal clock, part_clock
         now = time.perf_counter()
         stages[name] = now - clock
-        clock = now
+        clock = part_clock = now
+
+    def part(name: str) -> None:  # where a stage's time goes ("collect: read")
+        nonlocal part_clock
+        now = time.perf_counter()
+        stages[name] = now - part_clock
+        part_clock = now
 
     setup = CampaignSetup(year=YEAR, inbox=inbox, out=out, as_of=AS_OF, db_url=db_url, engine="pandas")
     campaign = Campaign.open(setup)
     registry = pipeline.open_registry(campaign)
+    part("collect: open registry")
     subs = pipeline.current_submissions(
         [pipeline.collect_file(p, campaign) for p in pipeline.inbox_entries(inbox)]
     )
+    part("collect: archive and read")
     pipeline.record_collection(registry, campaign, subs, None)
+    part("collect: record")
     lap("collect")
-    structured = [pipeline.check_submission_structure(s) for s in subs]
+    structured = check_structures(subs)  # each sheet's model once over the campaign
+    part("validate: structure")
     quality = pipeline.check_campaign_quality(structured, campaign)
+    part("validate: quality")
     results = [pipeline.finalise(s, st, quality) for s, st in zip(subs, structured, strict=True)]
     for sub, result in zip(subs, results, strict=True):
         outputs.write_feedback(out, sub, result)
     outputs.write_validation(out, campaign, subs, results, quality)
+    part("validate: feedback pages")
     pipeline.record_validation(registry, results, None)
+    part("validate: record")
     lap("validate")
     evaluated = [pipeline.evaluate_submission(r, campaign) for r in results if r.valid]
     evaluations = {e.submission_id: e for e in evaluated if e is not None}
@@ -170,7 +190,11 @@ def child(mode: str, root: Path, scale: str) -> None:
     db.unlink(missing_ok=True)
     started = time.perf_counter()
     db_url = f"sqlite:///{db}"
-    if mode == "baseline":
+    if mode == "floor":
+        from bench.floor import run_floor
+
+        stages = run_floor(inbox)
+    elif mode == "baseline":
         stages = run_baseline(inbox, out, db_url)
     else:
         stages = run_flow(inbox, out, db_url, SCALES[scale]["files_per_task"])
@@ -190,7 +214,10 @@ def main() -> int:
         action="store_true",
         help="run the flow against a real `prefect server start` on loopback (started before the timing)",
     )
-    parser.add_argument("--child", choices=("baseline", "flow"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--modes", default=",".join(MODES), help=f"which modes to run, in order (default {','.join(MODES)})"
+    )
+    parser.add_argument("--child", choices=MODES, help=argparse.SUPPRESS)
     args = parser.parse_args()
     root = (args.root / args.scale).resolve()
     if args.child:
@@ -220,7 +247,12 @@ def main() -> int:
 
 def run_modes(args: argparse.Namespace, root: Path, api_url: str | None) -> dict | None:
     results = {}
-    for mode in ("baseline", "flow"):
+    modes = [m for m in args.modes.split(",") if m]
+    unknown = set(modes) - set(MODES)
+    if unknown:
+        print(f"unknown modes: {', '.join(sorted(unknown))}", file=sys.stderr)
+        return None
+    for mode in modes:
         env = {**os.environ, "PREFECT_HOME": str(root / f"prefect-home-{mode}")}
         env.pop("PREFECT_API_URL", None)
         if api_url and mode == "flow":
@@ -250,22 +282,57 @@ def run_modes(args: argparse.Namespace, root: Path, api_url: str | None) -> dict
 
 def summarise(scale: str, results: dict, server: str) -> str:
     spec = SCALES[scale]
-    base, flow = results["baseline"], results["flow"]
+    modes = [m for m in MODES if m in results]
     lines = [
         f"scale {scale}: {spec['submissions']} submissions × ~{spec['enterprises']} enterprises ({spec['fmt']}),"
         f" {spec['files_per_task']} file(s) per task; flow against {server}",
-        f"{'stage':<22}{'baseline s':>12}{'flow s':>12}",
+        f"{'stage':<26}" + "".join(f"{m + ' s':>12}" for m in modes) + f"{'base/floor':>12}{'flow/base':>12}",
     ]
-    for stage in ("collect", "validate", "score", "prefecture", "province"):
-        lines.append(f"{stage:<22}{base['stages'].get(stage, 0):>12.1f}{flow['stages'].get(stage, 0):>12.1f}")
-    for extra in ("flow total", "wait for API record"):
-        lines.append(f"{extra:<22}{'':>12}{flow['stages'].get(extra, 0):>12.1f}")
-    lines += [
-        f"{'wall':<22}{base['wall']:>12.1f}{flow['wall']:>12.1f}",
-        f"{'peak RSS MiB':<22}{base['peak_mib']:>12.0f}{flow['peak_mib']:>12.0f}",
-        f"ratio flow / baseline: {flow['wall'] / base['wall']:.2f}×  "
-        f"(task runs recorded {flow['stages'].get('task runs recorded')}/{flow['stages'].get('task runs expected')})",
-    ]
+
+    def figure(mode: str, stage: str) -> float | None:
+        if stage == "collect+validate":
+            parts = [figure(mode, s) for s in ("collect", "validate")]
+            return None if None in parts else sum(parts)  # type: ignore[arg-type]
+        found = results.get(mode, {}).get("stages", {}).get(stage)
+        return None if found is None else float(found)
+
+    def ratio(top: float | None, bottom: float | None) -> str:
+        return f"{top / bottom:>11.2f}×" if top is not None and bottom else f"{'':>12}"
+
+    parts = [k for k in results.get("baseline", {}).get("stages", {}) if ": " in k]
+    ordered = [s for stage in STAGES for s in (stage, *(p for p in parts if p.startswith(stage + ":")))]
+    for stage in (*ordered, "collect+validate"):
+        values = [figure(m, stage) for m in modes]
+        cells = "".join(f"{v:>12.2f}" if v is not None else f"{'':>12}" for v in values)
+        base = figure("baseline", stage)
+        name = f"  {stage.split(': ')[1]}" if ": " in stage else stage
+        lines.append(
+            f"{name:<26}{cells}{ratio(base, figure('floor', stage))}{ratio(figure('flow', stage), base)}"
+        )
+    if "flow" in results:
+        for extra in ("flow total", "wait for API record"):
+            cells = "".join(
+                f"{results['flow']['stages'].get(extra, 0):>12.1f}" if m == "flow" else f"{'':>12}"
+                for m in modes
+            )
+            lines.append(f"{extra:<26}{cells}")
+    walls = [results[m]["wall"] for m in modes]
+    lines.append(
+        f"{'wall':<26}"
+        + "".join(f"{w:>12.1f}" for w in walls)
+        + f"{'':>12}"
+        + (
+            ratio(results["flow"]["wall"], results["baseline"]["wall"])
+            if {"flow", "baseline"} <= set(results)
+            else ""
+        )
+    )
+    lines.append(f"{'peak RSS MiB':<26}" + "".join(f"{results[m]['peak_mib']:>12.0f}" for m in modes))
+    if "flow" in results:
+        stages = results["flow"]["stages"]
+        lines.append(
+            f"task runs recorded {stages.get('task runs recorded')}/{stages.get('task runs expected')}"
+        )
     return "\n".join(lines)
 
 

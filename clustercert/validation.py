@@ -1,8 +1,9 @@
-"""Validation of submissions: structure (Pandera, per submission) then data quality (GX, per campaign).
+"""Validation of submissions: structure (Pandera) then data quality (GX), each once per campaign.
 
-The flow calls the three steps separately — `check_structure` in a task per submission,
-`check_quality` once over all of them, `finalise` per submission — and `validate_submissions` runs
-them in one go for the CLI and tests. A submission is valid when no step found an error.
+The stages call the three steps separately — `check_structures` over the campaign (each sheet's
+model in one pass over every submission; `check_structure` for one), `check_quality` once over all of
+them, `finalise` per submission — and `validate_submissions` runs them in one go for the CLI and
+tests. A submission is valid when no step found an error.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from clustercert.issue import Issue, sort_key
 from clustercert.submission import ROW, ClusterData, Submission
 from expectations import QualityReport, check_quality
-from schemas import StructureResult, check_structure
+from schemas import StructureResult, check_structure, check_structures
 
 __all__ = [
     "QualityReport",
@@ -21,6 +22,7 @@ __all__ = [
     "ValidationResult",
     "check_quality",
     "check_structure",
+    "check_structures",
     "finalise",
     "validate_submissions",
 ]
@@ -68,12 +70,12 @@ def validate_submissions(
     item_ids: Sequence[str] | None = None,
     campaign_year: int | None = None,
 ) -> tuple[list[ValidationResult], QualityReport]:
-    """Both layers over a batch: Pandera per submission, the expectations once over all of them.
+    """Both layers over a batch, each once over all of them (Pandera per sheet, then the expectations).
 
     `campaign_year` (the campaign's Y) makes a workbook of another year invalid; without it each
     submission is held to the year it declares.
     """
-    structured = [check_structure(sub) for sub in subs]
+    structured = check_structures(subs)
     quality = check_quality(structured, engine=engine, item_ids=item_ids, campaign_year=campaign_year)
     return [finalise(s, st, quality) for s, st in zip(subs, structured, strict=True)], quality
 

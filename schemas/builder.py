@@ -6,6 +6,7 @@ to the dtypes of `ClusterData`, and the rules behind its checks (to word a failu
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -16,6 +17,27 @@ from pandera.engines import pandas_engine
 from clustercert.contract import NO, YES, Column, Kind, Sheet
 from clustercert.submission import ROW
 from schemas.rules import Rule, kind_expected, kind_rules
+
+
+def _load_checks_without_hypothesis() -> None:
+    """Load pandera's built-in checks the way an install without hypothesis does.
+
+    pandera imports hypothesis, for data synthesis (`schema.example()`, which nothing here uses),
+    when its built-in checks load on the first validation: about 0.1 s of `clustercert validate`'s
+    cold start. Marking hypothesis absent meanwhile takes pandera's path for an install without it.
+    A process that has already imported hypothesis (the test suite) is left as it is, and hypothesis
+    stays importable afterwards.
+    """
+    if "hypothesis" in sys.modules:
+        return
+    sys.modules["hypothesis"] = None  # type: ignore[assignment]
+    try:
+        import pandera.backends.pandas.builtin_checks  # noqa: F401
+    finally:
+        del sys.modules["hypothesis"]
+
+
+_load_checks_without_hypothesis()
 
 # Dates are entered (or normalised by intake) as YYYY-MM-DD; nothing else is guessed.
 DATE_DTYPE = pandas_engine.DateTime(unit="ns", to_datetime_kwargs={"format": "%Y-%m-%d"})

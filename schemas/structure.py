@@ -5,26 +5,30 @@ A sheet that passes is typed (dtypes of `ClusterData`). A sheet that fails still
 the expectations (`StructureResult.frames`): its cells that failed become missing, so the cross-row
 and cross-sheet checks run on everything else and a county gets every error in one round, while a
 failed cell is reported once, here, and never again by a check that depends on it.
+
+A campaign is checked at once (`check_structures`): each sheet's model runs once over that sheet of
+every submission (`schemas.stacking`), which is what makes Pandera's fixed cost per column and pass
+count once per campaign instead of once per file; each submission is told exactly what checking it
+alone would tell it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-import pandera.pandas as pa
 
 from clustercert.contract import SUBMISSION, Column, Kind, Sheet, Workbook
 from clustercert.issue import Issue, Severity
 from clustercert.submission import ROW, Submission
 from schemas.builder import SheetSchema
-from schemas.monitoring import MONITORING_SCHEMAS
 from schemas.rules import kind_expected, kind_hint
+from schemas.stacking import SheetInput, prepare, validate_all
 from schemas.submission import SUBMISSION_SCHEMAS
 
 REFERENCE = "SPEC §3"
-_SCHEMAS = {"submission": SUBMISSION_SCHEMAS, "monitoring": MONITORING_SCHEMAS}
 _MAX_SHOWN = 40  # characters of a wrong value quoted back in a message
 
 
@@ -59,93 +63,81 @@ class StructureResult:
 
 
 def schemas_for(workbook: Workbook) -> dict[str, SheetSchema]:
-    return _SCHEMAS[workbook.key]
+    if workbook.key == "monitoring":  # built on first use: `clustercert validate` never needs them
+        from schemas.monitoring import MONITORING_SCHEMAS
+
+        return MONITORING_SCHEMAS
+    return {"submission": SUBMISSION_SCHEMAS}[workbook.key]
 
 
 def check_structure(sub: Submission, workbook: Workbook = SUBMISSION) -> StructureResult:
     """Validate every sheet of `sub` against its model and report all problems at once."""
-    result = StructureResult(sub.submission_id, sub.file, workbook=workbook.key)
-    if not sub.readable:
-        return result
-    reported = {(i.sheet, i.column) for i in sub.issues}  # intake already told the county
+    return check_structures([sub], workbook)[0]
+
+
+def check_structures(subs: Sequence[Submission], workbook: Workbook = SUBMISSION) -> list[StructureResult]:
+    """`check_structure` for each submission, with each sheet's model run once over the campaign.
+
+    Each sheet is stacked across the submissions (their rows one after the other), validated in one
+    Pandera pass, and its failure cases are handed back to the submission they came from; what each
+    submission is told is exactly what validating it alone tells it (see `_validate_stacked`).
+    """
+    results = [StructureResult(sub.submission_id, sub.file, workbook=workbook.key) for sub in subs]
+    readable = [i for i, sub in enumerate(subs) if sub.readable]
+    issues: dict[int, list[Issue]] = {i: [] for i in readable}
+    typed: dict[int, dict[str, pd.DataFrame]] = {i: {} for i in readable}
+    reported = {i: {(x.sheet, x.column) for x in subs[i].issues} for i in readable}  # intake told them
     # cells intake already reported (a formula without its result, an absent field): one message each
-    cells = {(i.sheet, i.row, i.column) for i in sub.issues if i.column}
-    issues: list[Issue] = []
-    typed: dict[str, pd.DataFrame] = {}
+    cells = {i: {(x.sheet, x.row, x.column) for x in subs[i].issues if x.column} for i in readable}
     for key, model in schemas_for(workbook).items():
         sheet = model.sheet
-        frame = sub.tables.get(key)
-        if frame is None:
-            if (sheet.label, "") not in reported:
-                issues.append(
-                    _issue(sub, sheet, None, None, "sheet_missing", _sheet_missing(sheet, workbook))
-                )
-            continue
-        field_rows = sub.field_rows.get(key, {})
-        raw, missing = _normalise(frame, sheet)
-        for col in missing:
-            if (sheet.label, col.label) not in reported:
-                issues.append(_issue(sub, sheet, None, col, "column_missing", _column_missing(sheet, col)))
-        validated, found, bad = _validate(sub, model, raw, missing, field_rows)
-        issues.extend(i for i in found if (i.sheet, i.row, i.column) not in cells)
-        if validated is not None and not missing:
-            typed[key] = model.finish(validated)
-            result.frames[key] = typed[key]
-        else:
-            readable = model.readable(raw, bad)
-            if readable is not None:
-                result.frames[key] = readable
-        result.absent_columns[key] = tuple(col.key for col in missing)
-    result.issues = issues
-    result.typed = typed
+        found: list[SheetInput] = []
+        for i in readable:
+            sub = subs[i]
+            frame = sub.tables.get(key)
+            if frame is None:
+                if (sheet.label, "") not in reported[i]:
+                    issues[i].append(
+                        _issue(sub, sheet, None, None, "sheet_missing", _sheet_missing(sheet, workbook))
+                    )
+                continue
+            prepared, missing = prepare(frame, sheet)
+            for col in missing:
+                if (sheet.label, col.label) not in reported[i]:
+                    issues[i].append(
+                        _issue(sub, sheet, None, col, "column_missing", _column_missing(sheet, col))
+                    )
+            found.append(SheetInput(i, prepared, missing, sub.field_rows.get(key, {})))
+        for item, (typed_frame, cases) in zip(found, validate_all(model, found), strict=True):
+            i, sub, result = item.index, subs[item.index], results[item.index]
+            bad: dict[str, list[int] | None] = {}
+            if cases is not None:
+                failures = _issues_from_failures(sub, model, item.raw, cases, item.field_rows)
+                issues[i].extend(x for x in failures if (x.sheet, x.row, x.column) not in cells[i])
+                bad = _failed_cells(sheet, cases)
+            if typed_frame is not None:
+                typed[i][key] = result.frames[key] = typed_frame
+            else:
+                readable_frame = model.readable(item.raw, bad)
+                if readable_frame is not None:
+                    result.frames[key] = readable_frame
+            result.absent_columns[key] = tuple(col.key for col in item.missing)
     kv_sheet = next((s for s in workbook.sheets if s.key_value), None)
-    if kv_sheet is not None:
-        result.profile_rows = dict(sub.field_rows.get(kv_sheet.key, {}))
-        if kv_sheet.key in typed:
-            result.profile = _profile_dict(typed[kv_sheet.key], kv_sheet)
-        if kv_sheet.key in result.frames:
-            result.profile_values = _profile_dict(result.frames[kv_sheet.key], kv_sheet)
-    return result
-
-
-def _normalise(frame: pd.DataFrame, sheet: Sheet) -> tuple[pd.DataFrame, list[Column]]:
-    """Blank cells become missing; a key/value sheet is one row with every field (absent = blank)."""
-    raw = frame.reset_index(drop=True).copy()
-    if sheet.key_value:
-        if raw.empty:
-            raw = pd.DataFrame({ROW: [0]})
-        raw = raw.iloc[:1]
-        for col in sheet.columns:
-            if col.key not in raw.columns:
-                raw[col.key] = pd.NA
-    if ROW not in raw.columns:
-        raw[ROW] = range(2, len(raw) + 2)
-    raw[ROW] = raw[ROW].astype("int64")
-    missing = [c for c in sheet.columns if c.key not in raw.columns]
-    for col in sheet.columns:
-        if col.key in raw.columns:
-            raw[col.key] = pd.array([_blank_to_none(v) for v in raw[col.key].tolist()], dtype="str")
-    return raw, missing
-
-
-def _blank_to_none(value: Any) -> str | None:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def _validate(
-    sub: Submission, model: SheetSchema, raw: pd.DataFrame, missing: list[Column], field_rows: dict[str, int]
-) -> tuple[pd.DataFrame | None, list[Issue], dict[str, list[int] | None]]:
-    """The validated frame (None if it failed), its issues, and the failed cells by column."""
-    schema = model.without([c.key for c in missing])
-    try:
-        return schema.validate(raw, lazy=True), [], {}
-    except pa.errors.SchemaErrors as errors:
-        cases = errors.failure_cases
-        issues = _issues_from_failures(sub, model, raw, cases, field_rows)
-        return None, issues, _failed_cells(model.sheet, cases)
+    for i in readable:
+        result = results[i]
+        result.issues = issues[i]
+        result.typed = typed[i]
+        if kv_sheet is not None:
+            result.profile_rows = dict(subs[i].field_rows.get(kv_sheet.key, {}))
+            if kv_sheet.key in typed[i]:
+                result.profile = _profile_dict(typed[i][kv_sheet.key], kv_sheet)
+            if kv_sheet.key in result.frames:
+                passed = result.profile is not None  # then both come from the same typed frame
+                values = (
+                    dict(result.profile) if passed else _profile_dict(result.frames[kv_sheet.key], kv_sheet)
+                )
+                result.profile_values = values
+    return results
 
 
 def _failed_cells(sheet: Sheet, cases: pd.DataFrame) -> dict[str, list[int] | None]:

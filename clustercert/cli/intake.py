@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -92,6 +93,9 @@ def validate(args: argparse.Namespace) -> int:
         except OSError as exc:
             return _cannot_write("反馈", args.out, exc)
     sys.stdout.flush()
+    # The command ends here: frozen objects are left out of the interpreter's final collections,
+    # which would otherwise walk every object of pandas and pandera (~0.2 s of a 1 s command).
+    gc.freeze()
     return 0 if all(r.valid for r in results) else 1
 
 

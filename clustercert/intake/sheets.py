@@ -10,10 +10,13 @@ required, a warning where it is optional; either way it is read as blank.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from operator import itemgetter
+from typing import Any
 
+import numpy as np
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
 from clustercert.contract import KEY_VALUE_HEADERS, Column, Sheet, Workbook
 from clustercert.intake.normalise import header_form, normalise_cell
@@ -43,13 +46,25 @@ def empty_frame(sheet: Sheet, keys: Iterable[str] | None = None) -> pd.DataFrame
 
 
 def _frame(data: dict[str, list[str]], rows: list[int]) -> pd.DataFrame:
-    frame = pd.DataFrame({k: pd.Series(v, dtype=str) for k, v in data.items()})
-    frame[ROW] = pd.Series(rows, dtype="int64")
+    """The sheet's frame, built at once from its columns (str) and source rows (int64)."""
+    numbers = np.array(rows, dtype=np.int64)
+    if not data:
+        return pd.DataFrame({ROW: numbers})
+    frame = pd.DataFrame(data, dtype=str)
+    frame[ROW] = numbers
     return frame
 
 
 def _letter(index: int) -> str:
-    return get_column_letter(index + 1)
+    """The column letter of a 0-based index (0 → A, 26 → AA), up to XFD's 3 letters as Excel has."""
+    number = index + 1
+    if not 1 <= number <= 18278:
+        raise ValueError(f"Invalid column index {number}")
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _uncomputed(sheet: Sheet, col: Column, row: int) -> Problem:
@@ -124,18 +139,45 @@ def table_frame(sheet: Sheet, raw: RawSheet) -> tuple[pd.DataFrame, list[Problem
             )
 
     present = [(c, positions[c.key]) for c in sheet.columns if c.key in positions]
-    data: dict[str, list[str]] = {c.key: [] for c, _ in present}
-    columns = [data[c.key] for c, _ in present]
-    rows: list[int] = []
-    for number, cells in body:
-        width = len(cells)
-        if not width or all(is_blank(v) for i, v in enumerate(cells) if i not in reference_at):
-            continue  # a blank row, or one whose only text is the template's reference text
-        values = [_cell(sheet, col, number, cells[i], problems) if i < width else "" for col, i in present]
-        for column, value in zip(columns, values, strict=True):
-            column.append(value)
-        rows.append(number)
+    kept = [
+        (number, cells)
+        for number, cells in body
+        if any(not is_blank(v) for i, v in enumerate(cells) if i not in reference_at)
+    ]  # without blank rows, and rows whose only text is the template's reference text
+    records = [cells for _, cells in kept]
+    rows = [number for number, _ in kept]
+    data: dict[str, list[str]] = {}
+    uncomputed = False
+    for col, i in present:
+        values = _column(records, i)
+        uncomputed = uncomputed or UNCOMPUTED in values
+        data[col.key] = list(map(_normaliser(col), values))
+    if uncomputed:  # reported row by row, in the order of the row's columns
+        for number, cells in kept:
+            problems.extend(
+                _uncomputed(sheet, col, number)
+                for col, i in present
+                if i < len(cells) and cells[i] is UNCOMPUTED
+            )
     return _frame(data, rows), problems
+
+
+def _column(records: list[Any], index: int) -> list[Any]:
+    """One column's raw cells ("" where a row is shorter)."""
+    if records and min(map(len, records)) > index:
+        return list(map(itemgetter(index), records))
+    return [cells[index] if index < len(cells) else "" for cells in records]
+
+
+def _normaliser(col: Column) -> Callable[[Any], str]:
+    """`normalise_cell` for one column, remembering each distinct cell (by type: 1, 1.0 and True are
+    three cells); a formula without its result reads as blank (it is reported)."""
+
+    @lru_cache(maxsize=None, typed=True)
+    def normalised(value: Any) -> str:
+        return "" if value is UNCOMPUTED else normalise_cell(value, col)
+
+    return normalised
 
 
 def key_value_frame(sheet: Sheet, raw: RawSheet) -> tuple[pd.DataFrame, dict[str, int], list[Problem]]:

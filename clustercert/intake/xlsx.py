@@ -3,29 +3,42 @@
 Everything a county might send by mistake (an empty file, a renamed text file, an old `.xls`, a
 password-protected workbook) and everything hostile (zip bombs, XML entity bombs, absurd sheet
 dimensions, sheets of a million rows) becomes a `Problem`, never an exception. The checks run on the
-bytes and the zip directory *before* openpyxl sees the file; openpyxl itself parses XML through
-defusedxml. Sheets are streamed with openpyxl's own row parser, one at a time, never materialised.
+bytes and the zip directory *before* any parser sees the file.
+
+Cell values are read by calamine (Rust: ~25× faster than openpyxl on a county workbook); what
+calamine does not tell — the Excel row of each row, a formula saved without its result, an error
+cell, a row past the limit — comes from one scan of the package (`xlsx_package`). A workbook that
+calamine might read differently from the reference reader (openpyxl, `xlsx_openpyxl`: a DOCTYPE, an
+ISO-date cell, a date style the two readers classify differently, a 17-digit integer…) is read by the
+reference reader, so a county's feedback never depends on which reader read its file.
 """
 
 from __future__ import annotations
 
-import re
-import warnings
+import datetime as dt
+import io
+import math
 import zipfile
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-from defusedxml import DefusedXmlException
-from openpyxl.reader.excel import ExcelReader
-from openpyxl.utils.cell import range_boundaries
-from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
-
 from clustercert.intake.limits import LAST_ROW, too_many_rows
-from clustercert.intake.raw import ACCEPTED, UNCOMPUTED, Problem, RawSheet, is_blank
+from clustercert.intake.raw import ACCEPTED, Problem, RawSheet, Uncomputed
+from clustercert.intake.xlsx_formats import NUMBER, calamine_classes, reference_classes
+from clustercert.intake.xlsx_package import (
+    _ESCAPE,
+    MAX_COLUMNS,
+    STYLES_PART,
+    SheetScan,
+    plain_xml,
+    read_package,
+    scan_sheet,
+    special_cells,
+    style_marks,
+)
 
-if not openpyxl.DEFUSEDXML:  # pragma: no cover - a configuration bug, not bad input
-    raise RuntimeError("openpyxl must parse XML with defusedxml (unset OPENPYXL_DEFUSEDXML=False)")
+__all__ = ["MAX_COLUMNS", "check_zip", "read_fast", "read_xlsx", "sniff"]
 
 CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # OLE2 compound file: .xls, or an encrypted .xlsx
 ZIP_MAGIC = b"PK\x03\x04"
@@ -35,7 +48,6 @@ MAX_UNCOMPRESSED = 512 * 1024 * 1024  # all parts of the zip together, as declar
 MAX_RATIO = 200  # uncompressed / compressed, for parts above RATIO_FLOOR
 RATIO_FLOOR = 8 * 1024 * 1024
 MAX_ENTRIES = 10_000
-MAX_COLUMNS = 64  # cells right of this are not read: no sheet of the contract is wider than 12
 
 
 def sniff(path: Path, data_head: bytes | None = None) -> Problem | None:
@@ -85,106 +97,6 @@ def check_zip(path: Path) -> Problem | None:
     return None
 
 
-class _SheetParser(WorkSheetParser):
-    """openpyxl's streaming sheet parser, with two changes for intake.
-
-    * A formula cell whose result was never calculated (`<f>` with an empty or absent `<v>`, written
-      e.g. by a program that does not compute formulas) reads as `UNCOMPUTED` instead of None, so
-      that it is reported instead of passing for an empty cell. Excel writes an empty text result
-      as `t="str"` with an empty `<v>`: that one is a computed empty cell and stays None.
-    * Row attributes (height, style) are not kept: they are of no use here and would grow with
-      every row of a hostile sheet.
-    """
-
-    def parse_cell(self, element):  # noqa: ANN001, ANN201 - openpyxl's signature
-        cell = super().parse_cell(element)
-        if cell["value"] is None and cell["data_type"] != "str" and element.find(FORMULA_TAG) is not None:
-            cell["value"] = UNCOMPUTED
-        return cell
-
-    def parse_row(self, row):  # noqa: ANN001, ANN201 - openpyxl's signature
-        number, cells = super().parse_row(row)
-        self.row_dimensions.pop(str(number), None)
-        return number, cells
-
-
-class _WorkbookReader(ExcelReader):
-    """openpyxl's workbook reader (manifest, shared strings, styles, sheet list), minus the sheets.
-
-    In read-only mode openpyxl opens every worksheet at once to learn its declared dimension, and
-    for a sheet that declares none it parses the whole sheet to find that out; here the sheets are
-    only listed (name, zip part), and `_declared_last_row` reads just the head of each part.
-    """
-
-    sheet_parts: list[tuple[str, str]]
-
-    def read_worksheets(self) -> None:
-        self.sheet_parts = [
-            (str(sheet.name), rel.target)
-            for sheet, rel in self.parser.find_sheets()
-            if rel.target in self.valid_files and "chartsheet" not in rel.Type
-        ]
-
-
-_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=[\"']([^\"']*)[\"']")
-_SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData\b")
-_HEAD_LIMIT = 1024 * 1024  # the dimension comes before the data, after a few small elements
-
-
-def _declared_last_row(archive: zipfile.ZipFile, part: str) -> int | None:
-    """The last row of the sheet's declared dimension (`<dimension ref="A1:E300">` → 300), if any."""
-    head = b""
-    with archive.open(part) as source:
-        while len(head) < _HEAD_LIMIT and (chunk := source.read(64 * 1024)):
-            head += chunk
-            if found := _DIMENSION.search(head):
-                try:
-                    return range_boundaries(found.group(1).decode("ascii"))[3]
-                except (ValueError, TypeError, UnicodeDecodeError):
-                    return None  # not a range: as if absent (reading stops at the limit anyway)
-            if _SHEET_DATA.search(head):
-                return None
-    return None
-
-
-def _sheet_rows(
-    reader: _WorkbookReader, title: str, part: str
-) -> tuple[list[tuple[int, list[Any]]], Problem | None]:
-    """The non-empty rows of a sheet (Excel row numbers kept, at most MAX_COLUMNS cells each).
-
-    A sheet whose declared dimension runs past `LAST_ROW` is refused before any of it is read; one
-    that does not declare it (or declares too little) is refused as soon as a row beyond appears.
-    """
-    declared = _declared_last_row(reader.archive, part)
-    if declared is not None and declared > LAST_ROW:
-        return [], too_many_rows(title, LAST_ROW + 1, declared=declared)
-    book = reader.wb
-    rows: list[tuple[int, list[Any]]] = []
-    with reader.archive.open(part) as source:
-        parser = _SheetParser(
-            source,
-            reader.shared_strings,
-            data_only=True,
-            epoch=book.epoch,
-            date_formats=book._date_formats,
-            timedelta_formats=book._timedelta_formats,
-        )
-        for number, cells in parser.parse():
-            if number > LAST_ROW:
-                return [], too_many_rows(title, number)
-            values: list[Any] = []
-            for cell in cells:
-                column = cell["column"]
-                if column > MAX_COLUMNS:
-                    continue
-                if column > len(values):  # cells are in column order; a gap is empty cells
-                    values.extend([None] * (column - len(values)))
-                values[column - 1] = cell["value"]
-            if not all(is_blank(v) for v in values):
-                rows.append((number, values))
-    return rows, None
-
-
 def read_xlsx(path: Path) -> tuple[list[RawSheet], list[Problem]]:
     """All worksheets of the workbook at `path` as raw rows (Excel row numbers kept).
 
@@ -194,36 +106,147 @@ def read_xlsx(path: Path) -> tuple[list[RawSheet], list[Problem]]:
     problem = sniff(path) or check_zip(path)
     if problem:
         return [], [problem]
+    found = read_fast(path, LAST_ROW)
+    if found is not None:
+        return found
+    from clustercert.intake.xlsx_openpyxl import read_with_openpyxl
+
+    return read_with_openpyxl(path, LAST_ROW)
+
+
+def read_fast(path: Path, last_row: int) -> tuple[list[RawSheet], list[Problem]] | None:
+    """The workbook read with calamine, or None where only the reference reader can tell how it reads.
+
+    The caller has checked the bytes and the zip directory (`sniff`, `check_zip`).
+    """
+    try:
+        return _read_fast(Path(path).read_bytes(), last_row)
+    except Exception:  # noqa: BLE001 - whatever calamine or the scan refuses, the reference reader words
+        return None
+
+
+Plan = tuple[SheetScan, dict[tuple[int, int], Any]] | Problem  # how to read a sheet, or its refusal
+
+
+def _read_fast(data: bytes, last_row: int) -> tuple[list[RawSheet], list[Problem]] | None:
+    from python_calamine import CalamineWorkbook, SheetTypeEnum
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+        package = read_package(archive) if plain_xml(archive, names) else None
+        if package is None or package.date1904 or not package.consistent:
+            return None
+        strings = package.shared_strings
+        if strings is not None and (strings not in names or _ESCAPE.search(archive.read(strings))):
+            return None
+        styles = archive.read(STYLES_PART) if STYLES_PART in names else None
+        ours = reference_classes(styles)
+        theirs = calamine_classes(styles, len(ours)) if styles is not None and ours else ()
+        dates = style_marks(i for i, c in enumerate(ours) if c != NUMBER)
+        unsure = style_marks(i for i, (a, b) in enumerate(zip(ours, theirs, strict=True)) if a != b)
+        plans: list[Plan] = []
+        for title, part in package.sheets:
+            scan = scan_sheet(archive, part, last_row, dates, unsure)
+            if not scan.supported:
+                return None
+            if scan.declared is not None:
+                plans.append(too_many_rows(title, last_row + 1, declared=scan.declared))
+                continue
+            if scan.refused_at is not None:
+                plans.append(too_many_rows(title, scan.refused_at))
+                continue
+            special = special_cells(archive, part) if scan.special else {}
+            if special is None:
+                return None
+            plans.append((scan, special))
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    listed = [(i, s) for i, s in enumerate(book.sheets_metadata) if s.typ != SheetTypeEnum.ChartSheet]
+    if [s.name for _, s in listed] != [title for title, _ in package.sheets] or any(
+        s.typ != SheetTypeEnum.WorkSheet for _, s in listed
+    ):
+        return None
     sheets: list[RawSheet] = []
     problems: list[Problem] = []
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "data validation extension not supported" and the like
-            reader = _WorkbookReader(path, read_only=True, data_only=True)
-            try:
-                reader.read()
-                for title, part in reader.sheet_parts:
-                    rows, refused = _sheet_rows(reader, title, part)
-                    sheets.append(RawSheet(title, rows, failed=refused is not None))
-                    problems.extend([refused] if refused else [])
-            finally:
-                reader.archive.close()
-    except Exception as exc:  # noqa: BLE001 - hostile or broken input must become a located error
-        return [], [_unreadable(exc)]
+    for (index, meta), plan in zip(listed, plans, strict=True):
+        if isinstance(plan, Problem):
+            sheets.append(RawSheet(meta.name, failed=True))
+            problems.append(plan)
+            continue
+        rows = sheet_rows(book.get_sheet_by_index(index).to_python(skip_empty_area=False), *plan)
+        if rows is None:
+            return None
+        sheets.append(RawSheet(meta.name, rows))
     return sheets, problems
 
 
-def _unreadable(exc: BaseException) -> Problem:
-    kind = type(exc).__name__
-    chain: list[BaseException] = []
-    while exc is not None and len(chain) < 10:  # openpyxl wraps defusedxml's refusal in a ValueError
-        chain.append(exc)
-        exc = exc.__cause__ or exc.__context__
-    if any(isinstance(e, DefusedXmlException) for e in chain):
-        return Problem(
-            "intake.unreadable", "工作簿含有不安全的 XML 内容（实体或外部引用），已拒绝读取；请重新导出后报送"
-        )
-    return Problem(
-        "intake.unreadable",
-        f"工作簿无法读取（{kind}），文件可能已损坏，请在 Excel 中另存为新的 .xlsx 后重新报送",
-    )
+_FIRST_DATE = dt.date(1900, 3, 1)  # before it, the two readers place Excel's 1900 leap day differently
+_FIRST_DATETIME = dt.datetime(1900, 3, 1)
+_LAST_SERIAL = 2958465.0  # 9999-12-31: past it openpyxl reads a date cell as "#VALUE!", calamine as a number
+_DIGITS = 1e15  # Excel keeps 15 significant digits; an integer beyond reads exactly only as text
+_PLAIN = frozenset({str, float, bool, int, Uncomputed})  # types read alike when the numbers are plain
+_is_float = float.__instancecheck__
+
+
+def sheet_rows(
+    values: list[list[Any]], scan: SheetScan, special: dict[tuple[int, int], Any]
+) -> list[tuple[int, list[Any]]] | None:
+    """calamine's grid (from A1) → the reference reader's non-empty rows: each at its Excel row,
+    formula and error cells as the reference reader reads them, the header row with as many cells
+    as its XML has (the one row whose length tells: a header cell may be empty).
+
+    None if a value could read differently there: a time or duration, a date before 1900-03-01, a
+    date cell past 9999, an integer of more than 15 digits, or a value of any other type.
+    """
+    for (row, column), value in special.items():
+        while len(values) < row:
+            values.append([])
+        cells = values[row - 1]
+        if len(cells) < column:
+            cells.extend([""] * (column - len(cells)))
+        cells[column - 1] = value
+    if not _plain_values(values, scan.uses_dates):
+        return None
+    rows: list[tuple[int, list[Any]]] = []
+    for index, cells in enumerate(values):
+        if any(cells):  # not blank unless every truthy cell is white space
+            for value in cells:
+                if value and (type(value) is not str or value.strip()):
+                    rows.append((index + 1, cells))
+                    break
+        elif cells.count("") != len(cells):  # 0, 0.0, False
+            rows.append((index + 1, cells))
+    if rows:
+        number, header = rows[0]
+        width = scan.widths.get(number)
+        if width is None:
+            return None  # the header lies past the rows the scan counted
+        rows[0] = (number, header[:width] + [""] * (width - len(header)))
+    return rows
+
+
+def _plain_values(values: list[list[Any]], dates: bool) -> bool:
+    """Every value reads as the reference reader reads it (see `sheet_rows`)."""
+    cells = chain.from_iterable
+    types = set(map(type, cells(values)))
+    if not types <= _PLAIN:
+        return all(_plain(v, dates) for v in cells(values))
+    if float in types:
+        total = sum(map(abs, filter(_is_float, cells(values))))
+        peak = max(map(abs, filter(_is_float, cells(values))))
+        limit = min(_DIGITS, _LAST_SERIAL) if dates else _DIGITS
+        if not math.isfinite(total) or peak >= limit:
+            return all(_plain(v, dates) for v in cells(values))
+    return True
+
+
+def _plain(value: Any, dates: bool) -> bool:
+    kind = type(value)
+    if kind is float:
+        if not -_DIGITS < value < _DIGITS and (not math.isfinite(value) or value.is_integer()):
+            return False
+        return not (dates and value >= _LAST_SERIAL)
+    if kind is dt.date:
+        return value >= _FIRST_DATE
+    if kind is dt.datetime:
+        return value >= _FIRST_DATETIME
+    return kind in _PLAIN

@@ -37,10 +37,10 @@ def _plain(value: Any) -> Any:
 
 def _records(frame: pd.DataFrame, sheet: Sheet) -> list[dict[str, Any]]:
     columns = [c for c in (*sheet.keys, ROW) if c in frame.columns]
-    return [
-        {c: _plain(v) for c, v in zip(columns, row, strict=True)}
-        for row in frame[columns].itertuples(index=False)
-    ]
+    if not columns:
+        return [{} for _ in range(len(frame))]
+    values = [list(map(_plain, frame[c].tolist())) for c in columns]  # column by column: no row objects
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def cluster_data_to_payload(data: ClusterData) -> dict[str, Any]:

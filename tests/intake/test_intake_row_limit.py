@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from spec_workbook import save, sheets
 
-from clustercert.intake import csvjson, limits, read_submission
+from clustercert.intake import csvjson, limits, read_submission, xlsx_openpyxl
 from clustercert.intake import xlsx as xlsx_mod
 from clustercert.validation import validate_submissions
 from clustercert.workbook_writer import write_workbook
@@ -66,14 +66,20 @@ def test_the_limit_is_documented_data() -> None:
     assert limits.MAX_DATA_ROWS == 50_000 and limits.LAST_ROW == 50_001
 
 
-def test_a_declared_dimension_past_the_limit_is_refused_before_reading(tmp_path, monkeypatch) -> None:
+@pytest.mark.parametrize("reader", ["calamine", "openpyxl"])
+def test_a_declared_dimension_past_the_limit_is_refused_before_reading(tmp_path, monkeypatch, reader) -> None:
     xml = enterprise_sheet_xml(3, dimension="A1:E1048575")  # the dimension of a sheet filled to the end
     path = with_enterprise_sheet(tmp_path / "a.xlsx", xml)
     parsed: list[int] = []
-    real_parse = xlsx_mod._SheetParser.parse
-    monkeypatch.setattr(
-        xlsx_mod._SheetParser, "parse", lambda self: (parsed.append(1), *real_parse(self))[1:]
-    )
+    if reader == "calamine":  # each sheet calamine reads goes through sheet_rows
+        real_rows = xlsx_mod.sheet_rows
+        monkeypatch.setattr(xlsx_mod, "sheet_rows", lambda *args: (parsed.append(1), real_rows(*args))[1])
+    else:  # the reference reader, as when calamine is not used for a workbook
+        monkeypatch.setattr(xlsx_mod, "read_fast", lambda *args: None)
+        real_parse = xlsx_openpyxl._SheetParser.parse
+        monkeypatch.setattr(
+            xlsx_openpyxl._SheetParser, "parse", lambda self: (parsed.append(1), *real_parse(self))[1:]
+        )
     sub = read_submission(path)
     assert _too_many(sub) == [("企业名录", 50_002)]
     (issue,) = [i for i in sub.issues if i.check == "intake.too_many_rows"]
