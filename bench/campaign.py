@@ -6,9 +6,9 @@
 
 The floor (`bench.floor`) is the work itself with nothing around it: every sheet read with the
 fastest reader and each sheet's Pandera model run once over the stacked inbox. The baseline calls
-the same domain functions as the flow's tasks (`read_submission`, `check_structures`,
-`check_quality`, `clustercert.campaign.pipeline` and `outputs`), in a plain loop, with no Prefect and
-no Great Expectations (the pandas engine of the same expectation specs). Each mode runs in its own
+the same stage functions as the flow (`clustercert.baseline`: each stage's read → decide → record →
+write of `clustercert.stages` and `clustercert.reports`), in a plain loop, with no Prefect and no
+Great Expectations (the pandas engine of the same expectation specs). Each mode runs in its own
 process so that its peak memory (max RSS) is its own; the flow uses a fresh throw-away Prefect
 server and its time includes waiting until the API has recorded every task run. Results: a table on
 stdout (baseline ÷ floor, flow ÷ baseline) and `var/bench/<scale>.json`.
@@ -60,76 +60,13 @@ def prepare_inbox(root: Path, scale: str) -> Path:
 
 def run_baseline(inbox: Path, out: Path, db_url: str) -> dict[str, float]:
     """The same stage functions as the flow, in a plain loop: no Prefect, no Great Expectations."""
-    from clustercert.campaign import outputs, pipeline
-    from clustercert.campaign.pipeline import Campaign, CampaignSetup
-    from clustercert.validation import check_structures
+    from clustercert.baseline import timed
+    from clustercert.stages.setup import CampaignSetup
 
-    stages: dict[str, float] = {}
-    clock = part_clock = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal clock, part_clock
-        now = time.perf_counter()
-        stages[name] = now - clock
-        clock = part_clock = now
-
-    def part(name: str) -> None:  # where a stage's time goes ("collect: read")
-        nonlocal part_clock
-        now = time.perf_counter()
-        stages[name] = now - part_clock
-        part_clock = now
-
-    setup = CampaignSetup(year=YEAR, inbox=inbox, out=out, as_of=AS_OF, db_url=db_url, engine="pandas")
-    campaign = Campaign.open(setup)
-    registry = pipeline.open_registry(campaign)
-    part("collect: open registry")
-    subs = pipeline.current_submissions(
-        [pipeline.collect_file(p, campaign) for p in pipeline.inbox_entries(inbox)]
+    setup = CampaignSetup(
+        year=YEAR, out=str(out), as_of=AS_OF, inbox=str(inbox), db_url=db_url, engine="pandas"
     )
-    part("collect: archive and read")
-    pipeline.record_collection(registry, campaign, subs, None)
-    part("collect: record")
-    lap("collect")
-    structured = check_structures(subs)  # each sheet's model once over the campaign
-    part("validate: structure")
-    quality = pipeline.check_campaign_quality(structured, campaign)
-    part("validate: quality")
-    results = [pipeline.finalise(s, st, quality) for s, st in zip(subs, structured, strict=True)]
-    for sub, result in zip(subs, results, strict=True):
-        outputs.write_feedback(out, sub, result)
-    outputs.write_validation(out, campaign, subs, results, quality)
-    part("validate: feedback pages")
-    pipeline.record_validation(registry, results, None)
-    part("validate: record")
-    lap("validate")
-    evaluated = [pipeline.evaluate_submission(r, campaign) for r in results if r.valid]
-    evaluations = {e.submission_id: e for e in evaluated if e is not None}
-    table = pipeline.decision_table(subs, results, evaluations)
-    for row in table.to_dict("records"):
-        if row["submission_id"] in evaluations:
-            outputs.write_evaluation(out, campaign, row, evaluations[row["submission_id"]])
-    outputs.write_scores(out, campaign, table, evaluations)
-    outputs.write_policy(out, campaign)
-    pipeline.record_evaluations(registry, campaign, evaluations, None)
-    lap("score")
-    batch = pipeline.load_decisions(campaign, list(table["submission_id"]))
-    recommendations = []
-    for code in pipeline.prefectures_with_eligible(table):
-        rec = pipeline.recommend_prefecture(code, table, batch)
-        outputs.write_prefecture(out, campaign, rec)
-        recommendations.append(rec)
-    pipeline.record_transitions(registry, [t for r in recommendations for t in r.transitions], None)
-    lap("prefecture")
-    listed, certification = pipeline.provincial_shortlist(recommendations, batch, campaign)
-    outputs.write_province(out, campaign, listed, certification)
-    pipeline.record_transitions(registry, list(listed.transitions), None)
-    pipeline.record_certification(registry, certification, None)
-    final = pipeline.final_decisions(table, recommendations, listed)
-    outputs.write_decisions(out, final)
-    outputs.write_index(out, campaign, final, certification, [r.prefecture_code for r in recommendations])
-    registry.close()
-    lap("province")
-    return stages
+    return timed(setup)
 
 
 def run_flow(inbox: Path, out: Path, db_url: str, files_per_task: int = 1) -> dict[str, float]:

@@ -48,35 +48,47 @@ def run_campaign(
 ) -> Path:
     """Every stage of the campaign on `setup`, writing its reports into `reports` (default: setup.out).
 
-    `lap(stage)` is called after each stage (the benchmark times them). Returns the reports folder.
+    `lap(name)` is called after each stage ("collect") and each part of one ("collect: record"):
+    the benchmark times them. Returns the reports folder.
     """
     lap = lap or (lambda _stage: None)
     ctx = CampaignContext.open(setup, reports)
     db = registry(setup.db_url)
 
+    lap("collect: open")
     received = [collect.receive(p, ctx) for p in collect.inbox_entries(ctx)]
+    lap("collect: archive and read")
     collected = collect.decide(received, collect.read_known(db, setup.year))
     guard.check_collect(db, ctx, collected.current)
     collect.record(db, ctx, collected, stand_in_run_id("collect-submissions"))
+    lap("collect: record")
     lap("collect")
 
     recorded = validate.read(db, setup.year)
     subs = [validate.load(r, ctx) for r in recorded]
+    lap("validate: read back")
     structured = validate.structures(subs)
+    lap("validate: structure")
     quality = validate.quality(structured, ctx)
+    lap("validate: quality")
     results = validate.decide(subs, structured, quality)
     validate.record(db, results, stand_in_run_id("validate-submissions"))
+    lap("validate: record")
     write.write_validation(ctx, subs, results, quality)
     warnings = only_warnings(i for r in results for i in r.warnings)
+    lap("validate: feedback pages")
     lap("validate")
 
     ids = score.read(db, setup.year)
     size = max(1, setup.evaluations_per_task)
     evaluations = [e for i in range(0, len(ids), size) for e in score.evaluate_batch(ids[i : i + size], ctx)]
+    lap("score: evaluate")
     score.record(db, ctx, evaluations, stand_in_run_id("score-clusters"))
+    lap("score: record")
     with db.transaction() as tx:
         rows = facts.decision_rows(tx, setup.year, ctx.policy_name)
     write.write_scores(ctx, rows, evaluations, warnings)
+    lap("score: pages")
     lap("score")
 
     inputs = prefecture.read(db, ctx)
@@ -92,6 +104,7 @@ def run_campaign(
     guard.check_unchanged(listed.issued, outcome.certification, names)
     shortlist.record(db, ctx, outcome, stand_in_run_id("provincial-shortlist"))
     write.write_shortlist(ctx, outcome)
+    lap("province: shortlist")
     with db.transaction() as tx:
         rows = facts.decision_rows(tx, setup.year, ctx.policy_name)
         history = {
@@ -99,20 +112,25 @@ def run_campaign(
             for sid, entries in tx.history(list(rows["submission_id"])).items()
         }
     write.write_overview(ctx, rows, history, warnings)
-    lap("shortlist")
+    lap("province: overview")
+    lap("province")
     return ctx.reports
 
 
 def timed(setup: CampaignSetup) -> dict[str, float]:
-    """`run_campaign` with the wall time of each stage (seconds)."""
+    """`run_campaign` with the wall time of each stage ("collect") and part ("collect: record")."""
     stages: dict[str, float] = {}
-    clock = time.perf_counter()
+    stage_clock = part_clock = time.perf_counter()
 
     def lap(name: str) -> None:
-        nonlocal clock
+        nonlocal stage_clock, part_clock
         now = time.perf_counter()
-        stages[name] = now - clock
-        clock = now
+        if ": " in name:
+            stages[name] = now - part_clock
+        else:
+            stages[name] = now - stage_clock
+            stage_clock = now
+        part_clock = now
 
     run_campaign(setup, lap=lap)
     return stages
