@@ -79,11 +79,11 @@ def policy_comparison(
     comparison = work.compare_policies(question, db_url)
     page, extract = work.write_comparison(Path(out), comparison)
     counts = comparison.counts()
-    rows = [{HEADERS[k]: v for k, v in row.items()} for row in comparison.csv_rows()]
+    columns = [(header, lambda row, key=key: row.get(key)) for key, header in HEADERS.items()]
     publish_result(
         f"policy-comparison-{year}",
-        rows,
-        list(HEADERS.values()),
+        comparison.csv_rows(),
+        columns,
         title=f"{year}年度认定政策比较：{comparison.before.title} / {comparison.after.title}",
         page=page,
         counts={COUNT_LABELS[k]: v for k, v in counts.items()},
