@@ -30,7 +30,7 @@ from clustercert.stages import collect, facts, guard, prefecture, score, shortli
 from clustercert.stages.context import CampaignContext, context
 from clustercert.stages.setup import DEFAULT_POLICY, CampaignSetup
 from flows import artifacts
-from flows.runtime import registry_writes, task_runner, today_shanghai, var_root
+from flows.runtime import registry_writes, task_runner, today_shanghai, var_root, workers
 from tasks import campaign as t
 from tasks.runtime import flow_run_id, results
 
@@ -125,7 +125,7 @@ def _label(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{names[0]}…{names[-1]} ({len(names)})"
 
 
-RUN_NAME = "{stage}-{year}"
+BATCHES_PER_WORKER = 2
 
 
 @flow(name="collect-submissions", flow_run_name="collect-{year}", task_runner=task_runner(), log_prints=False)
@@ -140,8 +140,8 @@ def collect_submissions(
     overrides: dict[str, Any] | None = None,
     engine: str = "gx",
     decisions: str | None = None,
-    files_per_task: int = 1,
-    evaluations_per_task: int = 25,
+    files_per_task: int | None = None,
+    evaluations_per_task: int | None = None,
     reports_dir: str | None = None,
 ) -> dict[str, Any]:
     """第八条 收取申报材料: archive every county file under its SHA-256 and read it; a corrected file supersedes the earlier one.
@@ -156,15 +156,19 @@ def collect_submissions(
         overrides: 本次调整的政策参数 {id: value}
         engine: 数据质量检查引擎 gx | pandas
         decisions: 人工决定目录 (spot_checks / prefecture_decisions / objections)
-        files_per_task: 每个任务处理的文件数
-        evaluations_per_task: 每个评审任务的集群数
+        files_per_task: 每个任务处理的文件数（默认按工作进程数自动分批）
+        evaluations_per_task: 每个评审任务的集群数（默认按工作进程数自动分批）
         reports_dir: 由 yearly-campaign 指定的暂存目录（单独运行时留空）
     """
     setup = setup_of(**{k: v for k, v in locals().items() if k != "reports_dir"})
     log = get_run_logger()
     with stage_run(setup, reports_dir) as ctx:
         paths = collect.inbox_entries(ctx)
-        received = results(t.receive_file.map(paths, setup=unmapped(setup)))
+        batches = _batches(paths, files_per_batch(setup, len(paths)))
+        labels = [_label([p.name for p in b]) for b in batches]
+        received = [
+            s for b in results(t.receive_files.map(batches, setup=unmapped(setup), label=labels)) for s in b
+        ]
         collected = collect.decide(received, collect.read_known(ctx.registry(), setup.year))
         try:
             guard.check_collect(ctx.registry(), ctx, collected.current)
@@ -195,8 +199,8 @@ def validate_submissions(
     engine: str = "gx",
     inbox: str | None = None,
     decisions: str | None = None,
-    files_per_task: int = 1,
-    evaluations_per_task: int = 25,
+    files_per_task: int | None = None,
+    evaluations_per_task: int | None = None,
     reports_dir: str | None = None,
 ) -> dict[str, Any]:
     """第九条 受理、初审: every current submission read back from the archive, its structure (Pandera) and data quality (expectations) checked; feedback for the county.
@@ -211,14 +215,14 @@ def validate_submissions(
         engine: 数据质量检查引擎 gx | pandas
         inbox: 收件目录（本阶段不读取）
         decisions: 人工决定目录（本阶段不读取）
-        files_per_task: 每个任务处理的申报数
-        evaluations_per_task: 每个评审任务的集群数
+        files_per_task: 每个任务处理的申报数（默认按工作进程数自动分批）
+        evaluations_per_task: 每个评审任务的集群数（默认按工作进程数自动分批）
         reports_dir: 由 yearly-campaign 指定的暂存目录（单独运行时留空）
     """
     setup = setup_of(**{k: v for k, v in locals().items() if k != "reports_dir"})
     with stage_run(setup, reports_dir) as ctx:
         recorded = validate.read(ctx.registry(), setup.year)
-        batches = _batches(recorded, max(setup.files_per_task, structure_batch(len(recorded))))
+        batches = _batches(recorded, files_per_batch(setup, len(recorded)))
         labels = [_label([r.file for r in b]) for b in batches]
         checked = [
             pair
@@ -241,9 +245,13 @@ def validate_submissions(
     return {"stage": "validate-submissions", **c}
 
 
-def structure_batch(count: int) -> int:
-    """Submissions per structure task: Pandera's cost is mostly per call, so a few large batches."""
-    return max(1, -(-count // 4))
+def files_per_batch(setup: CampaignSetup, count: int) -> int:
+    """Files (submissions) per task: as the setup says, else a few batches per worker — a task costs
+    tens of milliseconds of bookkeeping, more than reading one workbook, and Pandera's cost is per
+    call, not per row, so a campaign goes in a few large batches that still keep every worker busy."""
+    if setup.files_per_task:
+        return setup.files_per_task
+    return max(1, -(-count // (BATCHES_PER_WORKER * workers())))
 
 
 @flow(name="score-clusters", flow_run_name="score-{year}", task_runner=task_runner(), log_prints=False)
@@ -258,8 +266,8 @@ def score_clusters(
     engine: str = "gx",
     inbox: str | None = None,
     decisions: str | None = None,
-    files_per_task: int = 1,
-    evaluations_per_task: int = 25,
+    files_per_task: int | None = None,
+    evaluations_per_task: int | None = None,
     reports_dir: str | None = None,
 ) -> dict[str, Any]:
     """第五条、第六条 评审: every valid submission against the criteria and the veto; the default scoring model.
@@ -274,18 +282,18 @@ def score_clusters(
         engine: 数据质量检查引擎（本阶段不用）
         inbox: 收件目录（本阶段不读取）
         decisions: 人工决定目录（本阶段不读取）
-        files_per_task: 每个任务处理的申报数
-        evaluations_per_task: 每个评审任务的集群数
+        files_per_task: 每个任务处理的申报数（默认按工作进程数自动分批）
+        evaluations_per_task: 每个评审任务的集群数（默认按工作进程数自动分批）
         reports_dir: 由 yearly-campaign 指定的暂存目录（单独运行时留空）
     """
     setup = setup_of(**{k: v for k, v in locals().items() if k != "reports_dir"})
     with stage_run(setup, reports_dir) as ctx:
         registry = ctx.registry()
         with registry.transaction() as tx:
-            pairs = [(r.submission_id, r.sha256) for r in tx.current_submissions(setup.year)]
+            pairs = [(r.submission_id, r.sha256) for r in tx.current_submissions(setup.year, payload=False)]
         valid = set(score.read(registry, setup.year))
         pairs = [p for p in pairs if p[0] in valid]
-        batches = _batches(pairs, max(setup.files_per_task, setup.evaluations_per_task))
+        batches = _batches(pairs, setup.evaluations_per_task or files_per_batch(setup, len(pairs)))
         labels = [_label([sid for sid, _ in b]) for b in batches]
         evaluations = [
             e
@@ -323,8 +331,8 @@ def prefecture_recommendation(
     engine: str = "gx",
     inbox: str | None = None,
     decisions: str | None = None,
-    files_per_task: int = 1,
-    evaluations_per_task: int = 25,
+    files_per_task: int | None = None,
+    evaluations_per_task: int | None = None,
     reports_dir: str | None = None,
     interactive: bool = False,
     approval_timeout_hours: float = 72,
@@ -341,8 +349,8 @@ def prefecture_recommendation(
         engine: 数据质量检查引擎（本阶段不用）
         inbox: 收件目录（本阶段不读取）
         decisions: 人工决定目录 (spot_checks / prefecture_decisions)
-        files_per_task: 每个任务处理的申报数
-        evaluations_per_task: 每个评审任务的集群数
+        files_per_task: 每个任务处理的申报数（默认按工作进程数自动分批）
+        evaluations_per_task: 每个评审任务的集群数（默认按工作进程数自动分批）
         reports_dir: 由 yearly-campaign 指定的暂存目录（单独运行时留空）
         interactive: 是否在 Prefect 界面逐个市（地）确认推荐意见
         approval_timeout_hours: 等待确认的最长时间（小时）
@@ -430,8 +438,8 @@ def provincial_shortlist(
     engine: str = "gx",
     inbox: str | None = None,
     decisions: str | None = None,
-    files_per_task: int = 1,
-    evaluations_per_task: int = 25,
+    files_per_task: int | None = None,
+    evaluations_per_task: int | None = None,
     reports_dir: str | None = None,
 ) -> dict[str, Any]:
     """第十条 省级择优、公示、认定: province-wide rank, spot checks, quota, public notice, objections, certificates.
@@ -446,8 +454,8 @@ def provincial_shortlist(
         engine: 数据质量检查引擎（本阶段不用）
         inbox: 收件目录（本阶段不读取）
         decisions: 人工决定目录 (spot_checks / objections)
-        files_per_task: 每个任务处理的申报数
-        evaluations_per_task: 每个评审任务的集群数
+        files_per_task: 每个任务处理的申报数（默认按工作进程数自动分批）
+        evaluations_per_task: 每个评审任务的集群数（默认按工作进程数自动分批）
         reports_dir: 由 yearly-campaign 指定的暂存目录（单独运行时留空）
     """
     setup = setup_of(**{k: v for k, v in locals().items() if k != "reports_dir"})

@@ -31,6 +31,13 @@ WORKERS_ENV = "CLUSTERCERT_WORKERS"  # processes / Dask workers / threads (defau
 TASK_RUNNERS = ("thread", "process", "dask")
 
 
+def workers() -> int:
+    """How many workers the task runner has ($CLUSTERCERT_WORKERS, default the CPU count)."""
+    import os
+
+    return int(os.environ.get(WORKERS_ENV) or os.cpu_count() or 2)
+
+
 def task_runner() -> Any:
     """The task runner the work goes to, chosen by the environment of the process that runs the flow:
     a thread pool (default), a process pool on one big machine, or Dask (a scheduler's address, or
@@ -38,11 +45,11 @@ def task_runner() -> Any:
     import os
 
     kind = os.environ.get(TASK_RUNNER_ENV, "thread") or "thread"
-    workers = int(os.environ.get(WORKERS_ENV) or os.cpu_count() or 2)
+    count = workers()
     if kind == "process":
         from prefect.task_runners import ProcessPoolTaskRunner
 
-        return ProcessPoolTaskRunner(max_workers=workers)
+        return ProcessPoolTaskRunner(max_workers=count)
     if kind == "dask":
         from prefect_dask import DaskTaskRunner
 
@@ -51,7 +58,7 @@ def task_runner() -> Any:
             return DaskTaskRunner(address=address)
         return DaskTaskRunner(
             cluster_kwargs={
-                "n_workers": workers,
+                "n_workers": count,
                 "threads_per_worker": 1,
                 "processes": True,
                 "dashboard_address": None,
@@ -61,7 +68,7 @@ def task_runner() -> Any:
         raise ValueError(f"{TASK_RUNNER_ENV}={kind!r}: use one of {', '.join(TASK_RUNNERS)}")
     from prefect.task_runners import ThreadPoolTaskRunner
 
-    return ThreadPoolTaskRunner(max_workers=workers)
+    return ThreadPoolTaskRunner(max_workers=count)
 
 
 REGISTRY_LIMIT_ENV = "CLUSTERCERT_REGISTRY_LIMIT"  # a Prefect global concurrency limit's name

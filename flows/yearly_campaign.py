@@ -50,8 +50,8 @@ def yearly_campaign(
     engine: str = "gx",
     interactive: bool = False,
     approval_timeout_hours: float = 72,
-    files_per_task: int = 1,
-    evaluations_per_task: int = 25,
+    files_per_task: int | None = None,
+    evaluations_per_task: int | None = None,
 ) -> Any:
     """第七条至第十条 年度认定: from the county inbox to the certified list, stage by stage.
 
@@ -67,8 +67,8 @@ def yearly_campaign(
         engine: 数据质量检查引擎 gx (Great Expectations) | pandas
         interactive: 是否在 Prefect 界面逐个市（地）确认推荐意见
         approval_timeout_hours: 等待确认的最长时间（小时）
-        files_per_task: 每个任务处理的文件数（全国规模时调大）
-        evaluations_per_task: 每个评审任务的集群数
+        files_per_task: 每个任务处理的文件数（默认按工作进程数自动分批）
+        evaluations_per_task: 每个评审任务的集群数（默认按工作进程数自动分批）
     """
     log = get_run_logger()
     setup = setup_of(

@@ -37,12 +37,11 @@ def submission_key(sha256: str, year: int) -> str:
 # -- collect-submissions ------------------------------------------------------------------------
 
 
-def _receive_key(context_: Any, parameters: dict[str, Any]) -> str | None:
-    path, setup = Path(parameters["path"]), parameters["setup"]
-    archive = context(setup).archive
-    if not all(archive.holds(sha, name) for sha, name in _members(path)):
-        return None  # not received under this name yet (or the archive moved): do the work
-    return submission_key(content_sha256(path), setup.year)
+def _store() -> Any:
+    """The result store of persisted task results (Prefect's, as configured for the tasks)."""
+    from prefect.results import get_result_store
+
+    return get_result_store().update_for_task(receive_files)
 
 
 def _members(path: Path) -> list[tuple[str, str]]:
@@ -53,10 +52,38 @@ def _members(path: Path) -> list[tuple[str, str]]:
     return [(content_sha256(p), f"{path.name}/{p.name}") for p in files]
 
 
-@unit_task(name="receive-file", task_run_name="receive-{path.name}", cache_key_fn=_receive_key)
-def receive_file(path: Path, setup: CampaignSetup) -> Submission:
-    """Archive one county file (or CSV folder) under its SHA-256, then read it."""
-    return collect.receive(path, context(setup))
+def _received_key(path: Path, setup: CampaignSetup) -> str | None:
+    """A file's submission key once it is archived under its name (else None: do the work)."""
+    archive = context(setup).archive
+    if not all(archive.holds(sha, name) for sha, name in _members(path)):
+        return None
+    return submission_key(content_sha256(path), setup.year)
+
+
+def _receive_key(context_: Any, parameters: dict[str, Any]) -> str | None:
+    setup = parameters["setup"]
+    keys = [_received_key(Path(p), setup) for p in parameters["paths"]]
+    return None if None in keys else f"receive-{_digest(*keys)}"
+
+
+@unit_task(name="receive-files", task_run_name="receive-{label}", cache_key_fn=_receive_key)
+def receive_files(paths: list[Path], setup: CampaignSetup, label: str) -> list[Submission]:
+    """Archive a batch of county files (or CSV folders) under their SHA-256, then read them.
+
+    Each submission as read is kept in the result store under its own key (its SHA-256 and the
+    campaign year), where the validate stage finds it instead of reading the file again.
+    """
+    store, ctx = _store(), context(setup)
+    received = []
+    for path in paths:
+        key = _received_key(Path(path), setup)
+        if key is not None and store.exists(key):
+            received.append(store.read(key).result)
+            continue
+        sub = collect.receive(Path(path), ctx)
+        store.write(sub, key=submission_key(sub.sha256, setup.year))
+        received.append(sub)
+    return received
 
 
 # -- validate-submissions -----------------------------------------------------------------------
@@ -70,9 +97,7 @@ def _batch_key(context_: Any, parameters: dict[str, Any]) -> str:
 
 def _read_back(recorded: validate.Recorded, setup: CampaignSetup) -> Submission:
     """The submission as the collect stage read it (its persisted result), else read from the archive."""
-    from prefect.results import get_result_store
-
-    store = get_result_store().update_for_task(receive_file)
+    store = _store()
     key = submission_key(recorded.sha256, setup.year)
     if store.exists(key):
         return store.read(key).result

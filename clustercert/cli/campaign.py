@@ -46,9 +46,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--files-per-task",
         type=positive_int,
-        default=1,
+        default=None,
         metavar="N",
-        help="submissions per Prefect task (default 1; raise it for thousands of files)",
+        help="submissions per Prefect task (default: a few batches per worker)",
     )
     p.add_argument(
         "--interactive",

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from clustercert.lifecycle import ARTICLES, EntityKind, Status, check_transition, is_settled
 from clustercert.reference import county
@@ -243,16 +243,21 @@ class TransactionCore:
         *,
         status: Status | str | Iterable[str] | None = None,
         include_superseded: bool = True,
+        payload: bool = True,
     ) -> list[Submission]:
+        """The campaign's submissions; `payload=False` leaves the typed tables in the database (a
+        listing of thousands of rows would otherwise load megabytes it does not read)."""
         query = sa.select(Submission).where(Submission.campaign_year == year)
+        if not payload:
+            query = query.options(defer(Submission.payload))
         if not include_superseded:
             query = query.where(Submission.status != Status.SUPERSEDED)
         query = _filter_status(query, Submission.status, status)
         return list(self.session.scalars(query.order_by(Submission.submission_id)))
 
-    def current_submissions(self, year: int) -> list[Submission]:
+    def current_submissions(self, year: int, *, payload: bool = True) -> list[Submission]:
         """The campaign's submissions that count: every one but those a corrected file replaced."""
-        return self.submissions(year, include_superseded=False)
+        return self.submissions(year, include_superseded=False, payload=payload)
 
     def cluster_data(self, submission_id: str) -> ClusterData | None:
         """A validated submission's typed tables, as its payload keeps them (None without one)."""
@@ -377,6 +382,18 @@ class TransactionCore:
             for entry in self.session.scalars(query):
                 found[entry.entity_id].append(entry)
         return found
+
+    def payloads(self, submission_ids: Iterable[str]) -> list[tuple[str, str, str, dict[str, Any]]]:
+        """(submission id, file, sha256, payload) of each validated submission, in the order asked."""
+        ids = [str(i) for i in submission_ids]
+        found: dict[str, tuple[str, str, str, dict[str, Any]]] = {}
+        for start in range(0, len(ids), 500):
+            query = sa.select(
+                Submission.submission_id, Submission.file_name, Submission.sha256, Submission.payload
+            ).where(Submission.submission_id.in_(ids[start : start + 500]), Submission.payload.is_not(None))
+            for sid, file, sha, payload in self.session.execute(query):
+                found[sid] = (sid, file, sha, payload)
+        return [found[i] for i in ids if i in found]
 
     def profiles(self, submission_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """The typed 基本信息 of each validated submission (from its payload), without the tables."""

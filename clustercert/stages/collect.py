@@ -55,7 +55,7 @@ class Known:
 
 def read_known(registry: Registry, year: int) -> Known:
     with registry.transaction() as tx:
-        rows = tx.submissions(year)
+        rows = tx.submissions(year, payload=False)
         current = {r.cluster_key: r.submission_id for r in rows if r.cluster_key and r.status != "superseded"}
         return Known(frozenset(r.submission_id for r in rows), current)
 

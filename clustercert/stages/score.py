@@ -34,20 +34,16 @@ VALID_ONWARD = (
 def read(registry: Registry, year: int) -> list[str]:
     """Ids of the campaign's current submissions that passed validation."""
     with registry.transaction() as tx:
-        return [r.submission_id for r in tx.current_submissions(year) if r.status in VALID_ONWARD]
+        return [
+            r.submission_id for r in tx.current_submissions(year, payload=False) if r.status in VALID_ONWARD
+        ]
 
 
 def load(registry: Registry, submission_ids: Iterable[str]) -> list[ClusterData]:
     """The typed tables of each submission, as the validate stage recorded them."""
-    found = []
     with registry.transaction() as tx:
-        for sid in submission_ids:
-            row = tx.submission(sid)
-            if row is not None and row.payload:
-                found.append(
-                    payload_to_cluster_data(row.submission_id, row.file_name, row.sha256, row.payload)
-                )
-    return found
+        rows = tx.payloads(submission_ids)
+    return [payload_to_cluster_data(sid, file, sha, payload) for sid, file, sha, payload in rows]
 
 
 def evaluate_all(data: Iterable[ClusterData], ctx: CampaignContext) -> list[Evaluation]:

@@ -27,11 +27,11 @@ class CampaignSetup:
     policy: str = DEFAULT_POLICY
     overrides: dict[str, Any] = field(default_factory=dict)
     engine: str = "gx"  # expectations engine: "gx" (Great Expectations) or "pandas" (same specs)
-    # Submissions per task: one by default; thousands of files go by a few dozen per task so that
-    # orchestration stays small against the work.
-    files_per_task: int = 1
-    # Evaluating one cluster takes a few ms, less than a task's own bookkeeping: score in batches.
-    evaluations_per_task: int = 25
+    # Submissions per task; None: a few batches per worker (orchestration stays small against the work)
+    files_per_task: int | None = None
+    # Evaluating one cluster takes a few ms, less than a task's own bookkeeping: score in batches
+    # (None: a few batches per worker).
+    evaluations_per_task: int | None = None
 
     @property
     def out_path(self) -> Path:

@@ -48,7 +48,7 @@ class Recorded:
 def read(registry: Registry, year: int) -> list[Recorded]:
     """The campaign's current submissions (by id), with the files they were received as."""
     with registry.transaction() as tx:
-        rows = tx.current_submissions(year)
+        rows = tx.current_submissions(year, payload=False)
         return [
             Recorded(
                 r.submission_id,
