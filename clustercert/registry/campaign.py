@@ -145,8 +145,8 @@ class CampaignWrites(TransactionCore):
             reason=f"收到申报材料：{file_name}（SHA-256 {sha256[:12]}…）",
             article="第八条",
         )
-        self.session.flush()
         if key is not None and supersede_older:
+            self.session.flush()
             self._supersede_older(campaign_year, key)
         return row
 
@@ -390,6 +390,7 @@ class CampaignWrites(TransactionCore):
                 **values,
             )
             self.session.add(row)
+            self._remember_evaluation(row)
         elif any(getattr(row, k) != v for k, v in values.items()):
             self._audit(
                 K.EVALUATION,
@@ -407,7 +408,6 @@ class CampaignWrites(TransactionCore):
             target = Status.ELIGIBLE if eligible else Status.INELIGIBLE
             article, default_reason = _verdict_grounds(eligible, vetoed, failed_criteria)
             self._move(K.SUBMISSION, submission_id, target, reason=reason or default_reason, article=article)
-        self.session.flush()
         return row
 
 

@@ -266,11 +266,40 @@ class TransactionCore:
             return None
         return payload_to_cluster_data(row.submission_id, row.file_name, row.sha256, row.payload)
 
+    def preload(self, year: int) -> None:
+        """Load the campaign's submissions and evaluations into this transaction at once.
+
+        A stage then records hundreds of rows without a query per row: `session.get` finds the
+        submissions in the identity map, `evaluation()` finds the evaluations here, and the inserts
+        and updates go to the database together when the transaction ends (SQLAlchemy batches
+        them: one statement for many rows).
+        """
+        query = (
+            sa.select(Submission).where(Submission.campaign_year == year).options(defer(Submission.payload))
+        )
+        # the identity map holds rows weakly: keep them for the transaction's life
+        self._submissions = {row.submission_id: row for row in self.session.scalars(query)}
+        evaluations = sa.select(Evaluation).join(Submission).where(Submission.campaign_year == year)
+        self._evaluations = {(e.submission_id, e.policy_name): e for e in self.session.scalars(evaluations)}
+
     def evaluation(self, submission_id: str, policy_name: str) -> Evaluation | None:
+        cached = getattr(self, "_evaluations", None)
+        if cached is not None:
+            found = cached.get((submission_id, policy_name))
+            if found is not None or self._belongs_to_preloaded(submission_id):
+                return found
         query = sa.select(Evaluation).where(
             Evaluation.submission_id == submission_id, Evaluation.policy_name == policy_name
         )
         return self.session.scalars(query).one_or_none()
+
+    def _belongs_to_preloaded(self, submission_id: str) -> bool:
+        return submission_id in getattr(self, "_submissions", {})
+
+    def _remember_evaluation(self, row: Evaluation) -> None:
+        cached = getattr(self, "_evaluations", None)
+        if cached is not None:
+            cached[(row.submission_id, row.policy_name)] = row
 
     def evaluations(self, year: int | None = None, *, policy_name: str | None = None) -> list[Evaluation]:
         query = sa.select(Evaluation).join(Submission)

@@ -219,6 +219,7 @@ def policy(name: str | None = None) -> Policy:
     return load_policy(name or DEFAULT_POLICY)
 
 
+@cache
 def _policies(name: str | None) -> list[Policy]:
     """The named policy first, then every bundled one (monitoring shows hlj ids, Art. 14 national ids)."""
     names = [name or DEFAULT_POLICY, *(n for n in available_policies() if n != (name or DEFAULT_POLICY))]

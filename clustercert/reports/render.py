@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from clustercert import reference
 from clustercert.reports.labels import COLUMN_LABELS, coded, truthy
@@ -189,6 +189,21 @@ class Cell:
     mark: str = ""  # a ⚠ after the text, its explanation in `mark_title`
     mark_title: str = ""
     sort: str = ""  # the value a sortable table sorts by, when it differs from the text
+
+    def html(self, tag: str = "td") -> Markup:
+        """The cell as HTML, every value escaped (a page renders thousands: Python, not a template macro)."""
+        attrs = "".join(
+            f' {name}="{escape(value)}"'
+            for name, value in (("class", self.cls), ("title", self.title), ("data-sort", self.sort))
+            if value
+        )
+        body = str(self.svg) if self.svg else ""
+        body += f'<a href="{escape(self.href)}">{escape(self.text)}</a>' if self.href else str(escape(self.text))
+        if self.mark:
+            body += f' <span class="mark" title="{escape(self.mark_title)}">{escape(self.mark)}</span>'
+        body += "".join(f"<div>{escape(part)}</div>" for part in self.stack)
+        body += "".join(f'<div class="sub">{escape(line)}</div>' for line in self.lines)
+        return Markup(f"<{tag}{attrs}>{body}</{tag}>")
 
 
 @dataclass

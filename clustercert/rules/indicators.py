@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -99,11 +100,26 @@ def to_exact(raw: Any) -> Fraction | None:
 
 
 def records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
-    """A frame's rows as dicts (column-wise `tolist`: much faster than `to_dict("records")` here)."""
+    """A frame's rows as dicts, fresh (the caller may change them)."""
+    return [dict(row) for row in rows_of(frame)]
+
+
+_ROWS: dict[int, tuple[weakref.ref, list[dict[str, Any]]]] = {}
+
+
+def rows_of(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
+    """A frame's rows as dicts, read-only: made once per frame (an evaluation reads the same sheet for
+    many criteria) with column-wise `tolist`, much faster than `to_dict("records")`."""
     if frame is None or frame.empty:
         return []
+    key = id(frame)
+    cached = _ROWS.get(key)
+    if cached is not None and cached[0]() is frame:
+        return cached[1]
     columns = {name: frame[name].tolist() for name in frame.columns}
-    return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+    found = [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+    _ROWS[key] = (weakref.ref(frame, lambda _ref, key=key: _ROWS.pop(key, None)), found)
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -171,7 +187,7 @@ def annual_rows(data: ClusterData) -> dict[int, dict[str, Fraction | None]]:
     frame = data.annual
     if frame is None or frame.empty or "year" not in frame.columns:
         return rows
-    for record in records(frame):
+    for record in rows_of(frame):
         year = to_exact(record.get("year"))
         if year is None or int(year) in rows:
             continue
@@ -185,7 +201,7 @@ def annual_source_rows(data: ClusterData | None) -> dict[int, int]:
     frame = None if data is None else data.annual
     if frame is None or frame.empty or "year" not in frame.columns or ROW not in frame.columns:
         return found
-    for record in records(frame):
+    for record in rows_of(frame):
         year, row = to_exact(record.get("year")), to_exact(record.get(ROW))
         if year is not None and row is not None and int(year) not in found:
             found[int(year)] = int(row)
@@ -299,12 +315,12 @@ def designated_enterprises(data: ClusterData, as_of: date, options: Mapping[str,
     required_level: Mapping[str, str] = options.get("required_level") or {}
     in_leading: dict[str, bool] = {}
     if data.enterprises is not None and not data.enterprises.empty:
-        for record in records(data.enterprises):
+        for record in rows_of(data.enterprises):
             in_leading[str(record.get("uscc"))] = is_yes(record.get("in_leading_industry"))
     holders: set[str] = set()
     rows: list[int] = []
     frame = data.designations
-    for record in [] if frame is None or frame.empty else records(frame):
+    for record in [] if frame is None or frame.empty else rows_of(frame):
         uscc = str(record.get("uscc"))
         designation = record.get("designation")
         if designation not in wanted:
@@ -341,7 +357,7 @@ def plan_target_count(data: ClusterData, year: int) -> Measured:
     if frame is None or frame.empty:
         return Measured(Fraction(0))
     count, rows = 0, []
-    for record in records(frame):
+    for record in rows_of(frame):
         target_year = to_exact(record.get("target_year"))
         if (
             target_year is not None
@@ -356,10 +372,26 @@ def plan_target_count(data: ClusterData, year: int) -> Measured:
 PLAN: dict[str, Callable[[ClusterData, int], Measured]] = {"plan_target_count": plan_target_count}
 
 
+_EVIDENCE: dict[int, tuple[weakref.ref, dict[str, tuple[bool, str, tuple[int, ...]]]]] = {}
+
+
 def _evidence(data: ClusterData) -> dict[str, tuple[bool, str, tuple[int, ...]]]:
-    result: dict[str, tuple[bool, str, tuple[int, ...]]] = {}
+    """定性条件 by item id, made once per sheet (every qualitative item asks)."""
     frame = data.evidence
-    for record in [] if frame is None or frame.empty else records(frame):
+    if frame is None:
+        return _read_evidence(frame)
+    key = id(frame)
+    cached = _EVIDENCE.get(key)
+    if cached is not None and cached[0]() is frame:
+        return cached[1]
+    found = _read_evidence(frame)
+    _EVIDENCE[key] = (weakref.ref(frame, lambda _ref, key=key: _EVIDENCE.pop(key, None)), found)
+    return found
+
+
+def _read_evidence(frame: pd.DataFrame | None) -> dict[str, tuple[bool, str, tuple[int, ...]]]:
+    result: dict[str, tuple[bool, str, tuple[int, ...]]] = {}
+    for record in [] if frame is None or frame.empty else rows_of(frame):
         item = str(record.get("item") or "").strip()
         met = is_yes(record.get("met"))
         raw = record.get("evidence")

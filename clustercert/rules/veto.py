@@ -16,7 +16,7 @@ import pandas as pd
 from clustercert.contract import INCIDENT_SEVERITIES, INCIDENTS
 from clustercert.policy import Policy, VetoRule
 from clustercert.rules.criteria import regulation_words
-from clustercert.rules.indicators import as_day, records
+from clustercert.rules.indicators import as_day, rows_of
 from clustercert.rules.results import CriterionResult, Result, Source, VetoIncident
 from clustercert.submission import ROW
 
@@ -43,7 +43,7 @@ def window_start(end: date, years: int) -> date:
 
 def incidents(frame: pd.DataFrame | None) -> list[VetoIncident]:
     result = []
-    for record in [] if frame is None or frame.empty else records(frame):
+    for record in [] if frame is None or frame.empty else rows_of(frame):
         row = record.get(ROW)
         result.append(
             VetoIncident(

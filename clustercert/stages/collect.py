@@ -136,6 +136,7 @@ def record(registry: Registry, ctx: CampaignContext, collected: Collected, flow_
             overrides=campaign_parameters(ctx),
             flow_run_id=flow_run_id,
         )
+        tx.preload(setup.year)
         for sub in ordered:
             tx.record_intake(sub, setup.year, supersede_older=False)
         for older, newer in collected.superseded:

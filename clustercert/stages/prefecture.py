@@ -75,6 +75,9 @@ def record(
 ) -> None:
     """Each decided cluster's move and place in its prefecture's list; a pending one keeps a note."""
     with registry.transaction(flow_run_id=flow_run_id, actor=actor) as tx:
+        ids = [str(sid) for rec in recommendations for sid in rec.rows["submission_id"]]
+        if ids:
+            tx.preload(tx.submission(ids[0]).campaign_year)  # type: ignore[union-attr]
         for rec in recommendations:
             for row in rec.rows.itertuples(index=False):
                 sid, reason = str(row.submission_id), str(row.reason)

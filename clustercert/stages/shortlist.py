@@ -82,6 +82,7 @@ def record(
     listed, certification = outcome.listed, outcome.certification
     reasons = {t.submission_id: t.reason for t in certification.transitions}
     with registry.transaction(flow_run_id=flow_run_id) as tx:
+        tx.preload(ctx.year)
         for t in listed.transitions:
             if t.to_status != Status.CERTIFIED:
                 tx.transition(
