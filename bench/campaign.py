@@ -3,6 +3,8 @@
     python -m bench.campaign --scale provincial   # 130 submissions × ~300 enterprises (.xlsx)
     python -m bench.campaign --scale national     # 3,000 submissions × ~333 enterprises (CSV folders)
     python -m bench.campaign --modes floor,baseline   # leave the flow out
+    python -m bench.campaign --scale national --task-runner dask   # + the flow on a 2-worker LocalCluster
+    python -m bench.campaign --resume   # + kill -9 a campaign after scoring, run it again (bench.resume)
 
 The floor (`bench.floor`) is the work itself with nothing around it: every sheet read with the
 fastest reader and each sheet's Pandera model run once over the stacked inbox. The baseline calls
@@ -12,6 +14,10 @@ Great Expectations (the pandas engine of the same expectation specs). Each mode 
 process so that its peak memory (max RSS) is its own; the flow uses a fresh throw-away Prefect
 server and its time includes waiting until the API has recorded every task run. Results: a table on
 stdout (baseline ÷ floor, flow ÷ baseline) and `var/bench/<scale>.json`.
+
+`--task-runner dask` adds `flow-dask`: the same flow with its tasks on a Dask `LocalCluster` of two
+worker processes, with the scheduler's task stream counting what ran on each worker. `--resume`
+adds `resume` (see `bench.resume`): the CLI killed with SIGKILL after its score stage, run again.
 """
 
 from __future__ import annotations
@@ -26,15 +32,18 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 SCALES = {
-    "provincial": {"submissions": 130, "enterprises": 300, "fmt": "xlsx", "files_per_task": 1},
-    "national": {"submissions": 3000, "enterprises": 333, "fmt": "csv", "files_per_task": 25},
-    "smoke": {"submissions": 12, "enterprises": 60, "fmt": "xlsx", "files_per_task": 1},
+    "provincial": {"submissions": 130, "enterprises": 300, "fmt": "xlsx", "files_per_task": None},
+    "national": {"submissions": 3000, "enterprises": 333, "fmt": "csv", "files_per_task": None},
+    "smoke": {"submissions": 12, "enterprises": 60, "fmt": "xlsx", "files_per_task": None},
 }
 YEAR = 2026
 AS_OF = date(2026, 7, 24)
-MODES = ("floor", "baseline", "flow")
+MODES = ("floor", "baseline", "flow", "flow-dask", "resume")
+DEFAULT_MODES = ("floor", "baseline", "flow")
+DASK_WORKERS = 2
 STAGES = ("collect", "validate", "score", "prefecture", "province")
 
 
@@ -69,7 +78,44 @@ def run_baseline(inbox: Path, out: Path, db_url: str) -> dict[str, float]:
     return timed(setup)
 
 
-def run_flow(inbox: Path, out: Path, db_url: str, files_per_task: int = 1) -> dict[str, float]:
+def run_flow(inbox: Path, out: Path, db_url: str, files_per_task: int | None = None) -> dict[str, float]:
+    from flows.runtime import local_api
+
+    with local_api():
+        return _timed_flow(inbox, out, db_url, files_per_task)
+
+
+def run_flow_on_dask(inbox: Path, out: Path, db_url: str, files_per_task: int | None) -> dict[str, Any]:
+    """The flow with its tasks on a LocalCluster of DASK_WORKERS processes; per-worker task counts
+    from the scheduler's task stream (every task the cluster ran while the flow was running)."""
+    from distributed import Client, LocalCluster, get_task_stream
+
+    from flows.runtime import local_api
+
+    with local_api():  # before the cluster, so that its workers record in the same API
+        with (
+            LocalCluster(
+                n_workers=DASK_WORKERS, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
+            Client(cluster) as client,
+        ):
+            os.environ["CLUSTERCERT_TASK_RUNNER"] = "dask"
+            os.environ["CLUSTERCERT_DASK_ADDRESS"] = cluster.scheduler_address
+            with get_task_stream(client=client) as stream:
+                stages: dict[str, Any] = _timed_flow(inbox, out, db_url, files_per_task)
+            names = {
+                address: f"worker {n + 1}"
+                for n, address in enumerate(sorted(client.scheduler_info()["workers"]))
+            }
+    per_worker: dict[str, int] = {}
+    for record in stream.data:
+        name = names.get(record.get("worker"), str(record.get("worker")))
+        per_worker[name] = per_worker.get(name, 0) + 1
+    stages["dask tasks per worker"] = dict(sorted(per_worker.items()))
+    return stages
+
+
+def _timed_flow(inbox: Path, out: Path, db_url: str, files_per_task: int | None) -> dict[str, Any]:
     from flows.runtime import wait_until_recorded, warm_up_in_background
     from flows.yearly_campaign import yearly_campaign
 
@@ -133,8 +179,14 @@ def child(mode: str, root: Path, scale: str) -> None:
         stages = run_floor(inbox)
     elif mode == "baseline":
         stages = run_baseline(inbox, out, db_url)
-    else:
+    elif mode == "flow":
         stages = run_flow(inbox, out, db_url, SCALES[scale]["files_per_task"])
+    elif mode == "flow-dask":
+        stages = run_flow_on_dask(inbox, out, db_url, SCALES[scale]["files_per_task"])
+    else:
+        from bench.resume import run_resume
+
+        stages = run_resume(root, inbox, YEAR, AS_OF.isoformat())
     wall = time.perf_counter() - started
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"mode": mode, "wall": wall, "peak_mib": peak_mib, "stages": stages}))
@@ -152,7 +204,20 @@ def main() -> int:
         help="run the flow against a real `prefect server start` on loopback (started before the timing)",
     )
     parser.add_argument(
-        "--modes", default=",".join(MODES), help=f"which modes to run, in order (default {','.join(MODES)})"
+        "--modes",
+        default=",".join(DEFAULT_MODES),
+        help=f"which modes to run, in order (default {','.join(DEFAULT_MODES)}; also {', '.join(m for m in MODES if m not in DEFAULT_MODES)})",
+    )
+    parser.add_argument(
+        "--task-runner",
+        choices=("thread", "dask"),
+        default="thread",
+        help=f"dask: also run the flow on a {DASK_WORKERS}-worker Dask LocalCluster (mode flow-dask)",
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="also kill -9 a campaign after scoring and run it again (mode resume)",
     )
     parser.add_argument("--child", choices=MODES, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -185,6 +250,10 @@ def main() -> int:
 def run_modes(args: argparse.Namespace, root: Path, api_url: str | None) -> dict | None:
     results = {}
     modes = [m for m in args.modes.split(",") if m]
+    if args.task_runner == "dask" and "flow-dask" not in modes:
+        modes.append("flow-dask")
+    if args.resume and "resume" not in modes:
+        modes.append("resume")
     unknown = set(modes) - set(MODES)
     if unknown:
         print(f"unknown modes: {', '.join(sorted(unknown))}", file=sys.stderr)
@@ -192,7 +261,7 @@ def run_modes(args: argparse.Namespace, root: Path, api_url: str | None) -> dict
     for mode in modes:
         env = {**os.environ, "PREFECT_HOME": str(root / f"prefect-home-{mode}")}
         env.pop("PREFECT_API_URL", None)
-        if api_url and mode == "flow":
+        if api_url and mode.startswith("flow"):
             env["PREFECT_API_URL"] = api_url
         proc = subprocess.run(
             [
@@ -219,58 +288,82 @@ def run_modes(args: argparse.Namespace, root: Path, api_url: str | None) -> dict
 
 def summarise(scale: str, results: dict, server: str) -> str:
     spec = SCALES[scale]
-    modes = [m for m in MODES if m in results]
+    per_task = spec["files_per_task"] or "auto"
+    modes = [m for m in MODES if m in results and m != "resume"]
     lines = [
         f"scale {scale}: {spec['submissions']} submissions × ~{spec['enterprises']} enterprises ({spec['fmt']}),"
-        f" {spec['files_per_task']} file(s) per task; flow against {server}",
-        f"{'stage':<26}" + "".join(f"{m + ' s':>12}" for m in modes) + f"{'base/floor':>12}{'flow/base':>12}",
+        f" files per task {per_task}; flow against {server}",
+        f"{'stage':<26}"
+        + "".join(f"{m + ' s':>12}" for m in modes)
+        + f"{'base/floor':>12}{'flow/base':>12}"
+        + (f"{'dask/flow':>12}" if "flow-dask" in results else ""),
     ]
 
     def figure(mode: str, stage: str) -> float | None:
         if stage == "collect+validate":
             parts = [figure(mode, s) for s in ("collect", "validate")]
-            return None if None in parts else sum(parts)  # type: ignore[arg-type]
+            return None if None in parts else sum(p for p in parts if p is not None)
         found = results.get(mode, {}).get("stages", {}).get(stage)
         return None if found is None else float(found)
 
     def ratio(top: float | None, bottom: float | None) -> str:
         return f"{top / bottom:>11.2f}×" if top is not None and bottom else f"{'':>12}"
 
+    def ratios(stage: str, base: float | None) -> str:
+        flow = figure("flow", stage)
+        text = ratio(base, figure("floor", stage)) + ratio(flow, base)
+        return text + (ratio(figure("flow-dask", stage), flow) if "flow-dask" in results else "")
+
     parts = [k for k in results.get("baseline", {}).get("stages", {}) if ": " in k]
     ordered = [s for stage in STAGES for s in (stage, *(p for p in parts if p.startswith(stage + ":")))]
     for stage in (*ordered, "collect+validate"):
         values = [figure(m, stage) for m in modes]
         cells = "".join(f"{v:>12.2f}" if v is not None else f"{'':>12}" for v in values)
-        base = figure("baseline", stage)
         name = f"  {stage.split(': ')[1]}" if ": " in stage else stage
-        lines.append(
-            f"{name:<26}{cells}{ratio(base, figure('floor', stage))}{ratio(figure('flow', stage), base)}"
-        )
-    if "flow" in results:
-        for extra in ("flow total", "wait for API record"):
+        lines.append(f"{name:<26}{cells}{ratios(stage, figure('baseline', stage))}")
+    for extra in ("flow total", "wait for API record"):
+        if any(extra in results[m]["stages"] for m in modes):
             cells = "".join(
-                f"{results['flow']['stages'].get(extra, 0):>12.1f}" if m == "flow" else f"{'':>12}"
+                f"{results[m]['stages'][extra]:>12.1f}" if extra in results[m]["stages"] else f"{'':>12}"
                 for m in modes
             )
             lines.append(f"{extra:<26}{cells}")
-    walls = [results[m]["wall"] for m in modes]
+    walls = {m: results[m]["wall"] for m in modes}
     lines.append(
         f"{'wall':<26}"
-        + "".join(f"{w:>12.1f}" for w in walls)
+        + "".join(f"{w:>12.1f}" for w in walls.values())
         + f"{'':>12}"
-        + (
-            ratio(results["flow"]["wall"], results["baseline"]["wall"])
-            if {"flow", "baseline"} <= set(results)
-            else ""
-        )
+        + ratio(walls.get("flow"), walls.get("baseline"))
+        + (ratio(walls.get("flow-dask"), walls.get("flow")) if "flow-dask" in walls else "")
     )
     lines.append(f"{'peak RSS MiB':<26}" + "".join(f"{results[m]['peak_mib']:>12.0f}" for m in modes))
-    if "flow" in results:
-        stages = results["flow"]["stages"]
+    for mode in ("flow", "flow-dask"):
+        if mode in results:
+            stages = results[mode]["stages"]
+            lines.append(
+                f"{mode}: task runs recorded {stages.get('task runs recorded')}/{stages.get('task runs expected')}"
+            )
+    if "flow-dask" in results:
+        spread = results["flow-dask"]["stages"].get("dask tasks per worker", {})
         lines.append(
-            f"task runs recorded {stages.get('task runs recorded')}/{stages.get('task runs expected')}"
+            "flow-dask: Dask tasks per worker (scheduler task stream): "
+            + ", ".join(f"{worker} {count}" for worker, count in spread.items())
         )
+    if "resume" in results:
+        lines.extend(_resume_lines(results["resume"]["stages"]))
     return "\n".join(lines)
+
+
+def _resume_lines(figures: dict[str, Any]) -> list[str]:
+    return [
+        "resume (clustercert campaign against a running server, SIGKILL after score-clusters):",
+        f"  clean run {figures['clean run']:.1f} s; killed at {figures['killed after']:.1f} s"
+        f" ({figures['stages done when killed']} completed)",
+        f"  run again {figures['resumed run']:.1f} s = {figures['resumed ÷ clean']:.2f}× clean;"
+        f" again with nothing changed {figures['re-run, nothing changed']:.1f} s",
+        f"  decisions/certified/validation_issues/criteria.csv equal to the clean run: {figures['outputs equal']};"
+        f" registry row counts equal: {figures['registry rows equal']}",
+    ]
 
 
 if __name__ == "__main__":
