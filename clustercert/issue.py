@@ -14,7 +14,8 @@ class Severity(StrEnum):
 
     label: str
 
-    def __new__(cls, value: str, label: str) -> Severity:
+    # The default is only for mypy: `Severity("error")` is a lookup by code (python/mypy#10573).
+    def __new__(cls, value: str, label: str = "") -> Severity:
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label

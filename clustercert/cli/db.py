@@ -13,7 +13,9 @@ from clustercert.cli.common import add_db
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("db", help="the registry database: migrate it (upgrade) or show its revision (current)")
+    p = sub.add_parser(
+        "db", help="the registry database: migrate it (upgrade) or show its revision (current)"
+    )
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     upgrade = actions.add_parser("upgrade", help="bring the registry to the newest schema (Alembic head)")
     add_db(upgrade)

@@ -78,7 +78,7 @@ class MonitoringReport:
 
     @property
     def report_year(self) -> int | None:
-        value = self.work_summary.get("report_year")
+        value: Any = self.work_summary.get("report_year")  # a cell: a year, or blank
         return None if is_blank(value) else int(value)
 
     @property
