@@ -107,10 +107,10 @@ def resolve(name: str, on: date | None = None, search: Search = None) -> str:
     if not found:
         policy_path(name, search)  # raises: unknown policy, with the known names and families
     in_force = [n for start, n in found if on is None or start <= on]
-    if not in_force:
+    if on is not None and not in_force:  # with no day every version is in force
         first, earliest = found[0]
         raise PolicyError(
-            f"no version of policy family {name!r} is in force on {on.isoformat()}; the earliest, "  # type: ignore[union-attr]
+            f"no version of policy family {name!r} is in force on {on.isoformat()}; the earliest, "
             f"{earliest}, takes effect on {first.isoformat()}"
         )
     return in_force[-1]
