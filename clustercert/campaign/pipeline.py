@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -35,6 +35,9 @@ from clustercert.validation import (
     check_structure,
 )
 from clustercert.validation import finalise as finalise_validation
+
+if TYPE_CHECKING:  # imported lazily at run time: SQLAlchemy + Alembic
+    from clustercert.registry import Registry
 
 DECISION_COLUMNS = (
     "submission_id",
@@ -284,14 +287,14 @@ def final_decisions(
 # --- registry -----------------------------------------------------------------------------------
 
 
-def open_registry(campaign: Campaign):  # -> Registry (imported lazily: SQLAlchemy + Alembic)
+def open_registry(campaign: Campaign) -> Registry:
     from clustercert.registry import Registry
 
     return Registry.open(campaign.setup.db_url)
 
 
 def record_collection(
-    registry: Any, campaign: Campaign, subs: Sequence[Submission], flow_run_id: str | None
+    registry: Registry, campaign: Campaign, subs: Sequence[Submission], flow_run_id: str | None
 ) -> None:
     setup = campaign.setup
     with registry.transaction(flow_run_id=flow_run_id) as tx:
@@ -306,7 +309,7 @@ def record_collection(
             tx.record_intake(sub, setup.year)
 
 
-def record_validation(registry: Any, results: Sequence[ValidationResult], flow_run_id: str | None) -> None:
+def record_validation(registry: Registry, results: Sequence[ValidationResult], flow_run_id: str | None) -> None:
     from clustercert.registry import cluster_data_to_payload
 
     with registry.transaction(flow_run_id=flow_run_id) as tx:
@@ -321,7 +324,7 @@ def record_validation(registry: Any, results: Sequence[ValidationResult], flow_r
 
 
 def record_evaluations(
-    registry: Any, campaign: Campaign, evaluations: dict[str, Evaluation], flow_run_id: str | None
+    registry: Registry, campaign: Campaign, evaluations: dict[str, Evaluation], flow_run_id: str | None
 ) -> None:
     from clustercert.rules import criteria_rows
 
@@ -354,7 +357,7 @@ def record_evaluations(
             )
 
 
-def record_transitions(registry: Any, transitions: Sequence[Transition], flow_run_id: str | None) -> None:
+def record_transitions(registry: Registry, transitions: Sequence[Transition], flow_run_id: str | None) -> None:
     with registry.transaction(flow_run_id=flow_run_id) as tx:
         for t in transitions:
             if str(t.to_status) == "certified":
@@ -362,7 +365,7 @@ def record_transitions(registry: Any, transitions: Sequence[Transition], flow_ru
             tx.transition("submission", t.submission_id, str(t.to_status), reason=t.reason, article=t.article)
 
 
-def record_certification(registry: Any, certification: Certification, flow_run_id: str | None) -> None:
+def record_certification(registry: Registry, certification: Certification, flow_run_id: str | None) -> None:
     from clustercert.registry import CertificationInput
 
     with registry.transaction(flow_run_id=flow_run_id) as tx:
@@ -377,6 +380,6 @@ def record_certification(registry: Any, certification: Certification, flow_run_i
         )
 
 
-def record_finished(registry: Any, campaign: Campaign, flow_run_id: str | None) -> None:
+def record_finished(registry: Registry, campaign: Campaign, flow_run_id: str | None) -> None:
     with registry.transaction(flow_run_id=flow_run_id) as tx:
         tx.finish_campaign(campaign.setup.year)
