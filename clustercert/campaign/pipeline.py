@@ -309,7 +309,9 @@ def record_collection(
             tx.record_intake(sub, setup.year)
 
 
-def record_validation(registry: Registry, results: Sequence[ValidationResult], flow_run_id: str | None) -> None:
+def record_validation(
+    registry: Registry, results: Sequence[ValidationResult], flow_run_id: str | None
+) -> None:
     from clustercert.registry import cluster_data_to_payload
 
     with registry.transaction(flow_run_id=flow_run_id) as tx:
@@ -357,7 +359,9 @@ def record_evaluations(
             )
 
 
-def record_transitions(registry: Registry, transitions: Sequence[Transition], flow_run_id: str | None) -> None:
+def record_transitions(
+    registry: Registry, transitions: Sequence[Transition], flow_run_id: str | None
+) -> None:
     with registry.transaction(flow_run_id=flow_run_id) as tx:
         for t in transitions:
             if str(t.to_status) == "certified":

@@ -232,6 +232,13 @@ class ReviewOutcome:
     review_id: str  # the 复核 submission id
     explanation: str  # Chinese
 
+    @property
+    def renewed_until(self) -> date:
+        """The new expiry of a review that passed."""
+        if self.new_valid_until is None:
+            raise ValueError(f"the review of {self.certificate_id} did not pass: nothing is renewed")
+        return self.new_valid_until
+
 
 class _Scored(Protocol):
     @property

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -23,6 +23,7 @@ from clustercert.reference import county
 from clustercert.registry.models import (
     TABLES,
     AuditEntry,
+    Base,
     Campaign,
     Certification,
     ChangeFiling,
@@ -87,6 +88,8 @@ def as_utc(value: datetime | str | None) -> datetime | None:
     parsed = value if isinstance(value, datetime) else datetime.fromisoformat(value)
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
+
+R = TypeVar("R", bound=Base)
 
 _STATUS_ROWS: dict[EntityKind, type[Submission] | type[Certification]] = {
     K.SUBMISSION: Submission,
@@ -219,12 +222,16 @@ class TransactionCore:
         model = _STATUS_ROWS.get(kind)
         if model is None:
             raise RegistryError(f"{kind} has no status")
-        row = self.session.get(model, entity_id)
+        row = self._get(model, entity_id)
         if row is None:
             raise NotFound(f"no {kind} {entity_id!r}")
         return row
 
-    def _require(self, model: type, key: Any) -> Any:
+    def _get(self, model: type[R], key: Any) -> R | None:
+        return self.session.get(model, key)
+
+    def require(self, model: type[R], key: Any) -> R:
+        """The `model` row of primary key `key`, which the caller knows exists (`NotFound` if not)."""
         row = self.session.get(model, key)
         if row is None:
             raise NotFound(f"no {model.__tablename__} row {key!r}")
