@@ -52,7 +52,7 @@ class Issue:
 ISSUE_COLUMNS = [f.name for f in fields(Issue)]
 
 
-def sort_key(issue: Issue) -> tuple:
+def sort_key(issue: Issue) -> tuple[str, str, str, int, str, str]:
     return (issue.submission_id, issue.file, issue.sheet, issue.row or 0, issue.column, issue.check)
 
 

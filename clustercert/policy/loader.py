@@ -372,7 +372,10 @@ def _check_unique(ids: list[str], name: str) -> None:
 
 
 def _check_references(
-    criteria: tuple[Criterion, ...], scoring: ScoringModel | None, veto: VetoRule | None, parameters: Mapping
+    criteria: tuple[Criterion, ...],
+    scoring: ScoringModel | None,
+    veto: VetoRule | None,
+    parameters: Mapping[str, Parameter],
 ) -> None:
     methods = [c.method for c in criteria if c.method]
     if scoring:

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, TypeVarTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -90,6 +90,7 @@ def as_utc(value: datetime | str | None) -> datetime | None:
 
 
 R = TypeVar("R", bound=Base)
+_Row = TypeVarTuple("_Row")  # what a query selects
 
 _STATUS_ROWS: dict[EntityKind, type[Submission] | type[Certification]] = {
     K.SUBMISSION: Submission,
@@ -153,7 +154,15 @@ class TransactionCore:
         return entry
 
     def _set_field(
-        self, kind: EntityKind, entity_id: str, row: Any, field: str, value: Any, *, reason: str, article: str
+        self,
+        kind: EntityKind,
+        entity_id: str,
+        row: Base,
+        field: str,
+        value: Any,
+        *,
+        reason: str,
+        article: str,
     ) -> bool:
         """Change one fact of a row, with an audit entry; False (and nothing written) if unchanged."""
         old = getattr(row, field)
@@ -405,7 +414,9 @@ class TransactionCore:
         }
 
 
-def _filter_status(query: sa.Select, column: Any, status: str | Iterable[str] | None) -> sa.Select:
+def _filter_status(
+    query: sa.Select[*_Row], column: Any, status: str | Iterable[str] | None
+) -> sa.Select[*_Row]:
     if status is None:
         return query
     wanted: Sequence[str] = [status] if isinstance(status, str) else [str(s) for s in status]
