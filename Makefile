@@ -25,9 +25,13 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest -q
 
+# The house as it is meant to be: style, the architecture's contracts ([tool.importlinter]) and the
+# domain's types ([tool.mypy]: clustercert/ but the CLI and the samples, schemas/, expectations/).
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: setup
 	$(BIN)/ruff check --fix .
@@ -45,4 +49,4 @@ screenshots: setup
 	$(BIN)/python -m clustercert.samples.screenshots var/screenshots
 
 clean:
-	rm -rf var .pytest_cache
+	rm -rf var .pytest_cache .mypy_cache

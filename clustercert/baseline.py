@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from clustercert.registry.models import AuditEntry
 from clustercert.reports import stages as write
 from clustercert.reports.plausibility import only_warnings
 from clustercert.stages import collect, facts, guard, prefecture, score, shortlist, validate
@@ -25,7 +26,7 @@ def stand_in_run_id(stage: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"clustercert-baseline/{stage}"))
 
 
-def _entry(entry: Any) -> dict[str, Any]:
+def _entry(entry: AuditEntry) -> dict[str, Any]:
     keys = (
         "from_status",
         "to_status",

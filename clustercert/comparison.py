@@ -22,8 +22,9 @@ class UnknownComparatorError(ValueError):
     """A policy names a word of comparison this table does not define."""
 
 
-# word → (operator on (value, threshold), includes the number itself)
-COMPARATORS: dict[str, tuple[Callable[[object, object], bool], bool]] = {
+# word → (operator on (value, threshold), includes the number itself); `holds` passes ints
+Order = Callable[[Fraction | int, Fraction | int], bool]
+COMPARATORS: dict[str, tuple[Order, bool]] = {
     "以上": (operator.ge, True),
     "不低于": (operator.ge, True),
     "不少于": (operator.ge, True),

@@ -14,7 +14,8 @@ class Severity(StrEnum):
 
     label: str
 
-    def __new__(cls, value: str, label: str) -> Severity:
+    # The default is only for mypy: `Severity("error")` is a lookup by code (python/mypy#10573).
+    def __new__(cls, value: str, label: str = "") -> Severity:
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label
@@ -51,7 +52,7 @@ class Issue:
 ISSUE_COLUMNS = [f.name for f in fields(Issue)]
 
 
-def sort_key(issue: Issue) -> tuple:
+def sort_key(issue: Issue) -> tuple[str, str, str, int, str, str]:
     return (issue.submission_id, issue.file, issue.sheet, issue.row or 0, issue.column, issue.check)
 
 

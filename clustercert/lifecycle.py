@@ -32,7 +32,9 @@ class Status(StrEnum):
 
     label: str
 
-    def __new__(cls, value: str, label: str) -> Status:
+    # `label` has a default only for mypy: `Status("valid")` looks a member up by its code, and mypy
+    # reads that call as this constructor (python/mypy#10573). Every member below names its label.
+    def __new__(cls, value: str, label: str = "") -> Status:
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label

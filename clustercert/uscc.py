@@ -50,16 +50,18 @@ def expected_check_characters(codes: Sequence[str | None]) -> list[str | None]:
     row per code) instead of a Python loop per code; the result is the same as `check_character`.
     """
     result: list[str | None] = [None] * len(codes)
-    candidates = [i for i, c in enumerate(codes) if isinstance(c, str) and len(c) == LENGTH and c.isascii()]
+    candidates = [
+        (i, c) for i, c in enumerate(codes) if isinstance(c, str) and len(c) == LENGTH and c.isascii()
+    ]
     if not candidates:
         return result
-    text = "".join(codes[i] for i in candidates).encode("ascii")
+    text = "".join(c for _, c in candidates).encode("ascii")
     chars = np.frombuffer(text, dtype=np.uint8).reshape(len(candidates), LENGTH)
     values = _LOOKUP[chars]
-    formed = (values >= 0).all(axis=1)
+    formed = np.all(values >= 0, axis=1)
     totals = values[:, : LENGTH - 1] @ _WEIGHTS
     checks = _CHARS[(_MODULUS - totals % _MODULUS) % _MODULUS].tolist()
-    for i, ok, check in zip(candidates, formed.tolist(), checks, strict=True):
+    for (i, _), ok, check in zip(candidates, formed.tolist(), checks, strict=True):
         if ok:
             result[i] = check
     return result

@@ -30,13 +30,13 @@ from typing import Any
 
 from openpyxl import Workbook as XlWorkbook
 
-from clustercert.contract import KEY_VALUE_HEADERS, SUBMISSION, Sheet, Workbook
+from clustercert.contract import KEY_VALUE_HEADERS, SUBMISSION, Column, Sheet, Workbook
 
 Rows = list[dict[str, Any]]
 TableData = Rows | dict[str, Any]
 
 
-def _name(sheet_or_col: Any, headers: str) -> str:
+def _name(sheet_or_col: Sheet | Column, headers: str) -> str:
     if headers == "label":
         return sheet_or_col.label
     if headers == "key":
@@ -66,7 +66,9 @@ def _grid(sheet: Sheet, data: TableData | None, headers: str, omit: Iterable[str
             if key not in dropped:
                 grid.append([labels.get(key, key), values.get(key, "")])
         return grid
-    rows: Rows = list(data or [])
+    if isinstance(data, Mapping) and data:
+        raise TypeError(f"sheet {sheet.key!r} is a table: give it a list of rows, not a mapping")
+    rows: Rows = [] if data is None or isinstance(data, Mapping) else list(data)
     keys = [k for k in sheet.keys if k not in dropped]
     extra: list[str] = []
     for row in rows:
@@ -151,8 +153,8 @@ def write_workbook(
     elif fmt == "json":
         path.parent.mkdir(parents=True, exist_ok=True)
         doc: dict[str, Any] = {}
-        for title, grid, sheet in sheets:
-            if sheet is not None and sheet.key_value:
+        for title, grid, source in sheets:
+            if source is not None and source.key_value:
                 doc[title] = {str(f): _json_value(v) for f, v in grid[1:]}
             else:
                 head = grid[0]

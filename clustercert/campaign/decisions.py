@@ -83,7 +83,9 @@ class BatchDecisions:
         if directory is None:
             return cls.empty()
         if reader is None:
-            from clustercert.intake import read_table as reader  # late: only reading files needs intake
+            from clustercert.intake import read_table  # late: only reading files needs intake
+
+            reader = read_table
         tables: dict[str, tuple[pd.DataFrame, str]] = {}
         issues: list[Issue] = []
         unavailable: set[str] = set()
@@ -122,7 +124,7 @@ class BatchDecisions:
         """Check and interpret read tables: sheet key → (string frame with `_row`, file name)."""
         issues: list[Issue] = []
         unavailable: set[str] = set()
-        rows: dict[str, list[dict[str, object]]] = {}
+        rows: dict[str, list[Line]] = {}
         for sheet in DECISION_SHEETS:
             if sheet.key not in tables:
                 continue
@@ -155,6 +157,10 @@ class BatchDecisions:
 
 
 # ---------------------------------------------------------------------------------------------
+
+
+# A usable line of a decision file: its values as text by column key, with its `file` and `row` (an int).
+Line = dict[str, str | int]
 
 
 def _text(value: object) -> str:
@@ -194,9 +200,9 @@ def _row_issue(
 
 def _checked_rows(
     sheet: Sheet, frame: pd.DataFrame, file: str, known_ids: Collection[str] | None, issues: list[Issue]
-) -> list[dict[str, object]]:
+) -> list[Line]:
     """The rows whose every value is usable, as dicts with `file` and `row`; the rest become issues."""
-    good: list[dict[str, object]] = []
+    good: list[Line] = []
     sid_column = sheet.column("submission_id")
     for position, record in enumerate(frame.to_dict("records")):
         row = int(record[ROW]) if ROW in record and _text(record[ROW]) else position + 2
@@ -233,29 +239,29 @@ def _checked_rows(
     return good
 
 
-def _spot_check(record: Mapping[str, object]) -> SpotCheck:
+def _spot_check(record: Line) -> SpotCheck:
     return SpotCheck(
         submission_id=str(record["submission_id"]),
         level=str(record["level"]),
         passed=record["result"] == PASSED,
         note=str(record["note"]),
         file=str(record["file"]),
-        row=int(record["row"]),  # type: ignore[arg-type]
+        row=int(record["row"]),
     )
 
 
 def _answers(
-    sheet: Sheet, key: str, rows: Mapping[str, list[dict[str, object]]], issues: list[Issue]
+    sheet: Sheet, key: str, rows: Mapping[str, list[Line]], issues: list[Issue]
 ) -> dict[str, Decision]:
     """One decision per submission; repeated rows agree (warning) or contradict (value None, error)."""
-    by_sid: dict[str, list[dict[str, object]]] = {}
+    by_sid: dict[str, list[Line]] = {}
     for record in rows.get(sheet.key, []):
         by_sid.setdefault(str(record["submission_id"]), []).append(record)
     column = sheet.column(key)
     decisions: dict[str, Decision] = {}
     for sid, records in by_sid.items():
         answers = {str(r[key]) for r in records}
-        line_numbers = tuple(int(r["row"]) for r in records)  # type: ignore[arg-type]
+        line_numbers = tuple(int(r["row"]) for r in records)
         notes = list(dict.fromkeys(str(r["note"]) for r in records if r["note"]))
         file = str(records[0]["file"])
         shown = "、".join(str(n) for n in line_numbers)

@@ -44,7 +44,7 @@ def truthy(value: object) -> bool:
     """decisions.csv flags may arrive as bools or as text after a CSV round trip."""
     if isinstance(value, str):
         return value.strip().lower() in {"true", "1", "yes", contract.YES}
-    if value is None or pd.isna(value):  # type: ignore[arg-type]
+    if value is None or pd.isna(value):
         return False
     return bool(value)
 

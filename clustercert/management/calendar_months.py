@@ -56,6 +56,14 @@ def shanghai_date(value: object) -> date | None:
     raise TypeError(f"not a date: {value!r}")
 
 
+def shanghai_day(value: object, what: str) -> date:
+    """`shanghai_date` of a cell that always holds a date (a certificate's valid_until)."""
+    day = shanghai_date(value)
+    if day is None:
+        raise ValueError(f"{what} is empty")
+    return day
+
+
 def month_day_deadline(year: int, month_day: str) -> date:
     """The date `MM-DD` of `year`, e.g. ("03-10", 2027) → 2027-03-10 (the Art. 13 policy value)."""
     month, day = (int(part) for part in month_day.split("-"))

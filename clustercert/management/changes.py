@@ -149,6 +149,8 @@ def check_filings(
             )
             continue
         filed.add((cid, change_type, changed_on))
+        if changed_on is None or filed_on is None:  # the sheet requires both: its reader refused the row
+            raise ValueError(f"{filings_file} row {row}: a filing of {cid} without its dates")
         deadline = filing_deadline(changed_on, filing_window_months, deadline_rule)
         due = deadline.due
         on_time = filed_on <= due
@@ -193,6 +195,8 @@ def check_filings(
             continue
         filed.add(key)  # the same change in two reports is one change
         cid, change_type, changed_on = key
+        if changed_on is None:  # the monitoring report's sheet requires it
+            raise ValueError(f"a change {change_type} of {cid} declared without its date")
         deadline = filing_deadline(changed_on, filing_window_months, deadline_rule)
         due = deadline.due
         overdue = as_of is None or as_of > due

@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
+from clustercert.policy import Policy
 from clustercert.workdays import CalendarNotCovered, WorkCalendar
 
 ARTICLE = "民法典第二百零三条"
@@ -55,7 +55,7 @@ class DeadlineRule:
     calendar: WorkCalendar | None = None
 
     @classmethod
-    def from_policy(cls, policy: Any) -> DeadlineRule:
+    def from_policy(cls, policy: Policy) -> DeadlineRule:
         if not bool(policy.value(HOLIDAY_EXTENSION)):
             return cls(None)
         return cls(WorkCalendar.from_policy(policy))

@@ -28,12 +28,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from decimal import Decimal
+from typing import Any, Protocol
 
 import pandas as pd
 
 from clustercert.campaign.certification import valid_until as term_end
-from clustercert.management.calendar_months import shanghai_date
+from clustercert.management.calendar_months import shanghai_date, shanghai_day
 from clustercert.management.plan import PlanCompletion, actuals_from_annual, plan_completion
 from clustercert.management.tables import active_certificates, output_frame, records, text
 
@@ -136,7 +137,8 @@ def classify_expiry(
     first_notice = max(expiry_notice_days, default=0)
     rows = []
     for cert in records(active_certificates(certificates)):
-        cid, valid_until = text(cert["certificate_id"]), shanghai_date(cert["valid_until"])
+        cid = text(cert["certificate_id"])
+        valid_until = shanghai_day(cert["valid_until"], f"valid_until of certificate {cid}")
         window_ends = valid_until + timedelta(days=review_window_days)
         applied_on, late = _application(cid, valid_until, applications, first_notice, window_ends, as_of)
         status = expiry_status(
@@ -184,7 +186,7 @@ def expiry_notices(
         if not status.startswith("expiring_"):
             continue
         days = int(status.removeprefix("expiring_"))
-        valid_until = shanghai_date(row["valid_until"])
+        valid_until = shanghai_day(row["valid_until"], f"valid_until of certificate {row['certificate_id']}")
         if (row["certificate_id"], days, valid_until) in sent:
             continue
         notices.append(
@@ -194,7 +196,9 @@ def expiry_notices(
                 "valid_until": valid_until,
                 "days_to_expiry": int(row["days_to_expiry"]),
                 "article": ARTICLE,
-                "text": _notice_text(row, valid_until, shanghai_date(row["review_window_ends"])),
+                "text": _notice_text(
+                    row, valid_until, shanghai_day(row["review_window_ends"], "review_window_ends")
+                ),
             }
         )
     return output_frame(notices, NOTICE_COLUMNS)
@@ -228,6 +232,32 @@ class ReviewOutcome:
     review_id: str  # the 复核 submission id
     explanation: str  # Chinese
 
+    @property
+    def renewed_until(self) -> date:
+        """The new expiry of a review that passed."""
+        if self.new_valid_until is None:
+            raise ValueError(f"the review of {self.certificate_id} did not pass: nothing is renewed")
+        return self.new_valid_until
+
+
+class _Scored(Protocol):
+    @property
+    def total(self) -> Decimal | float | None: ...
+
+
+class Verdict(Protocol):
+    """What a review is decided on: the rule engine's `Evaluation` of the fresh data, or the verdict the
+    registry recorded of it."""
+
+    @property
+    def eligible(self) -> bool: ...
+
+    @property
+    def failed_criteria(self) -> Sequence[str]: ...  # or one text, ";"-separated
+
+    @property
+    def score(self) -> _Scored: ...
+
 
 def renewed_valid_until(old_valid_until: date, renewal_years: int) -> date:
     """Last day of the renewed term: it starts the day after the old expiry and runs `renewal_years`."""
@@ -241,7 +271,7 @@ def review_plan_completion(original_targets: pd.DataFrame, fresh_annual: pd.Data
 
 def review_outcome(
     old_certificate: Mapping[str, Any],
-    evaluation: Any,
+    evaluation: Verdict,
     plan_completion: PlanCompletion | None,
     *,
     renewal_years: int,
@@ -250,11 +280,11 @@ def review_outcome(
     """Decide a review from the rule engine's evaluation of the fresh data (`.eligible`,
     `.failed_criteria`, `.score.total`): passing renews from the old expiry, failing is Art. 15(一)."""
     cid = text(old_certificate["certificate_id"])
-    old_until = shanghai_date(old_certificate["valid_until"])
-    failed = evaluation.failed_criteria
-    failed = tuple(failed.split(";")) if isinstance(failed, str) else tuple(failed or ())
-    failed = tuple(sorted(f for f in failed if f))
-    score = getattr(getattr(evaluation, "score", None), "total", None)
+    old_until = shanghai_day(old_certificate["valid_until"], f"valid_until of certificate {cid}")
+    listed = evaluation.failed_criteria
+    named = listed.split(";") if isinstance(listed, str) else list(listed or ())
+    failed = tuple(sorted(f for f in named if f))
+    score = evaluation.score.total
     passed = bool(evaluation.eligible)
     pct = plan_completion.pct if plan_completion is not None else None
     unmet = plan_completion.unmet_text() if plan_completion is not None else ""

@@ -34,7 +34,13 @@ from clustercert import contract
 from clustercert.issue import Issue
 from clustercert.management.calendar_months import month_day_deadline, shanghai_date
 from clustercert.management.deadlines import AS_IS, Deadline, DeadlineRule
-from clustercert.management.monitoring_report import MonitoringReport, check_header, check_rows, prefecture_of
+from clustercert.management.monitoring_report import (
+    MonitoringReport,
+    Rejected,
+    check_header,
+    check_rows,
+    prefecture_of,
+)
 from clustercert.management.plan import plan_completion
 from clustercert.management.tables import (
     active_certificates,
@@ -44,7 +50,9 @@ from clustercert.management.tables import (
     source_row,
     text,
 )
+from clustercert.policy import Policy
 from clustercert.reference import prefectures
+from clustercert.rules import below_threshold, check_single_year
 from clustercert.submission import ROW
 
 ARTICLE = "13"
@@ -95,9 +103,8 @@ def report_deadline(report_year: int, month_day: str, rule: DeadlineRule = AS_IS
 SingleYearCheck = Callable[[dict[str, Any], int], list[str]]
 
 
-def single_year_check(policy: Any) -> SingleYearCheck:
+def single_year_check(policy: Policy) -> SingleYearCheck:
     """The rule engine's yearly Art. 5 criteria with `policy`, as the ids that failed."""
-    from clustercert.rules import below_threshold, check_single_year
 
     def check(values: dict[str, Any], year: int) -> list[str]:
         return sorted(below_threshold(check_single_year(values, year, policy)))
@@ -127,7 +134,7 @@ class MonitoringResult:
 class _Accepted:
     report: MonitoringReport
     submitted_on: date
-    rejected: set
+    rejected: Rejected
 
     def kept(self, sheet_key: str) -> list[dict[str, Any]]:
         return [
@@ -181,7 +188,8 @@ def compile_monitoring(
         header = check_header(report, report_year)
         row_issues, rejected = check_rows(report, owners)
         issues += header + row_issues
-        if not any(i.is_error for i in header):
+        # a report without its date has a header error
+        if not any(i.is_error for i in header) and report.submitted_on is not None:
             accepted.append(_Accepted(report, report.submitted_on, rejected))
     accepted.sort(key=lambda a: (a.submitted_on, a.report.file))
 
@@ -231,7 +239,7 @@ def _cluster_row(
         "plan_completion_pct": None,
     }
     own = [a for a in accepted if a.report.prefecture_code == code]
-    listing = [a for a in own if a.status_row(cid) is not None]
+    listing = [(a, found) for a in own if (found := a.status_row(cid)) is not None]
     name = prefectures().get(code, code)
     if not listing:
         status = ReportStatus.MISSING if as_of > deadline else ReportStatus.PENDING
@@ -244,12 +252,10 @@ def _cluster_row(
             note += f"；报送期限{deadline.isoformat()}{moved}尚未届满"
         return {**base, "report_status": status.value, "note": note}, []
 
-    first, latest = listing[0], listing[-1]
+    first, (latest, latest_status) = listing[0][0], listing[-1]
     status = ReportStatus.ON_TIME if first.submitted_on <= deadline else ReportStatus.LATE
     values = {
-        k: v
-        for k, v in latest.status_row(cid).items()
-        if k in contract.ANNUAL_INDICATOR_KEYS and not is_blank(v)
+        k: v for k, v in latest_status.items() if k in contract.ANNUAL_INDICATOR_KEYS and not is_blank(v)
     }
     below = check_year(values, report_year) if check_year else []
     actuals: dict[tuple[str, int], Any] = {(k, report_year): v for k, v in values.items()}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -22,6 +22,25 @@ from clustercert.management.tables import is_blank, records, source_row, text
 from clustercert.reference import prefectures
 
 REFERENCE = "第十三条；SPEC §3.3"
+
+
+class TypedWorkbook(Protocol):
+    """What `MonitoringReport.from_structure` reads of `schemas.structure.check_structure`'s result."""
+
+    @property
+    def submission_id(self) -> str: ...
+
+    @property
+    def file(self) -> str: ...
+
+    @property
+    def typed(self) -> Mapping[str, pd.DataFrame] | None: ...
+
+    @property
+    def profile(self) -> Mapping[str, Any] | None: ...
+
+    @property
+    def profile_rows(self) -> Mapping[str, int]: ...
 
 
 @dataclass
@@ -62,7 +81,7 @@ class MonitoringReport:
         )
 
     @classmethod
-    def from_structure(cls, result: Any) -> MonitoringReport | None:
+    def from_structure(cls, result: TypedWorkbook) -> MonitoringReport | None:
         """From `schemas.structure.check_structure(sub, workbook=MONITORING)`'s result (typed sheets,
         profile dict, profile rows); None when nothing could be typed. A sheet that failed its model
         is absent from `typed` and reads as empty here, so pass only reports whose result is `ok`
@@ -78,7 +97,7 @@ class MonitoringReport:
 
     @property
     def report_year(self) -> int | None:
-        value = self.work_summary.get("report_year")
+        value: Any = self.work_summary.get("report_year")  # a cell: a year, or blank
         return None if is_blank(value) else int(value)
 
     @property
@@ -153,15 +172,18 @@ def check_header(report: MonitoringReport, report_year: int) -> list[Issue]:
     return issues
 
 
+Rejected = set[tuple[str, int | None]]  # (sheet key, source row) of the rows left out
+
+
 def check_rows(
     report: MonitoringReport, certificate_prefecture: Mapping[str, str]
-) -> tuple[list[Issue], set]:
+) -> tuple[list[Issue], Rejected]:
     """Rows whose certificate id is not a certificate of the report's prefecture, as issues.
 
     Returns the issues and the (sheet key, source row) pairs to leave out of the compilation.
     """
     issues: list[Issue] = []
-    rejected: set[tuple[str, int | None]] = set()
+    rejected: Rejected = set()
     code = report.prefecture_code
     name = prefectures().get(code, code)
     for sheet_key in ("cluster_status", "plan_progress", "changes", "incidents"):

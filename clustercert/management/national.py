@@ -21,6 +21,9 @@ from clustercert.campaign.ranking import rank_order, with_rank
 from clustercert.lifecycle import Status
 from clustercert.management.calendar_months import shanghai_date
 from clustercert.management.tables import active_certificates, output_frame, records, text, to_decimal
+from clustercert.policy import Policy
+from clustercert.rules import Evaluation
+from clustercert.rules import evaluate as evaluate_rules
 from clustercert.submission import ClusterData
 
 ARTICLE = "14"
@@ -37,7 +40,7 @@ NATIONAL_COLUMNS = [
     "latest_total_output",
 ]
 
-Evaluate = Callable[[ClusterData, Any, date], Any]  # rules.evaluate(data, policy, as_of) -> Evaluation
+Evaluate = Callable[[ClusterData, Policy, date], Evaluation]  # as `clustercert.rules.evaluate`
 
 
 def certified_ids(certificates: pd.DataFrame, as_of: date) -> set[str]:
@@ -69,16 +72,12 @@ def _ids(value: Any) -> list[str]:
     return sorted({str(i).strip() for i in items if str(i).strip()})
 
 
-def _not_evaluated(evaluation: Any) -> list[str]:
-    return sorted(
-        str(c.criterion_id)
-        for c in getattr(evaluation, "criteria", []) or []
-        if str(c.result) == NOT_EVALUATED
-    )
+def _not_evaluated(evaluation: Evaluation) -> list[str]:
+    return sorted(str(c.criterion_id) for c in evaluation.criteria or [] if str(c.result) == NOT_EVALUATED)
 
 
 def national_row(
-    certificate_id: str, evaluation: Any, latest_output: Decimal | None = None
+    certificate_id: str, evaluation: Evaluation, latest_output: Decimal | None = None
 ) -> dict[str, Any]:
     """One certificate's `national_recommendation.csv` row (unranked) from its national evaluation.
 
@@ -89,9 +88,8 @@ def national_row(
     wrongly_failed = sorted(set(failed) & set(unconfirmed))
     if wrongly_failed:
         raise ValueError(f"{certificate_id}: unconfirmed criteria reported as failed: {wrongly_failed}")
-    score = getattr(getattr(evaluation, "score", None), "total", None)
-    output = getattr(evaluation, "latest_total_output", None)
-    output = latest_output if output is None else output
+    score = evaluation.score.total
+    output = latest_output if evaluation.latest_total_output is None else evaluation.latest_total_output
     return {
         "certificate_id": certificate_id,
         "eligible": bool(evaluation.eligible),
@@ -117,7 +115,7 @@ def rank_national(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
 
 def recommend_national(
     clusters: Sequence[tuple[str, ClusterData]],
-    policy_national: Any,
+    policy_national: Policy,
     as_of: date,
     *,
     certificates: pd.DataFrame,
@@ -128,11 +126,10 @@ def recommend_national(
     `clusters` pairs each certificate with its latest typed data (the certified or reviewed
     submission); `evaluate` defaults to `clustercert.rules.evaluate`.
     """
-    if evaluate is None:
-        from clustercert.rules import evaluate
+    judge = evaluate_rules if evaluate is None else evaluate
     in_force = certified_ids(certificates, as_of)
     rows = [
-        national_row(certificate_id, evaluate(data, policy_national, as_of), latest_total_output(data))
+        national_row(certificate_id, judge(data, policy_national, as_of), latest_total_output(data))
         for certificate_id, data in clusters
         if certificate_id in in_force
     ]

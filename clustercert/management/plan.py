@@ -87,13 +87,13 @@ def plan_completion(
     wanted = None if years is None else {int(y) for y in years}
     checks = []
     for target in records(targets):
-        if is_blank(target.get("target_value")) or is_blank(target.get("target_year")):
+        value = to_decimal(target.get("target_value"))  # None for a blank cell
+        if value is None or is_blank(target.get("target_year")):
             continue
         year = int(target["target_year"])
         if wanted is not None and year not in wanted:
             continue
         indicator = str(target["indicator"])
-        value = to_decimal(target["target_value"])
         actual = to_decimal(actuals.get((indicator, year)))
         checks.append(
             TargetCheck(

@@ -21,7 +21,7 @@ takes the province's decisions (撤销 / 不予撤销), certificate by certifica
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -32,7 +32,10 @@ from clustercert import contract
 from clustercert.issue import Issue, Severity
 from clustercert.lifecycle import REVOCATION_GROUND_LABELS
 from clustercert.management.calendar_months import shanghai_date
+from clustercert.management.expiry import ReviewOutcome
 from clustercert.management.tables import is_blank, location, output_frame, records, source_row, text
+from clustercert.policy import Policy
+from clustercert.rules.veto import vetoes
 
 GROUNDS = REVOCATION_GROUND_LABELS  # 第十五条 (一)–(五), from the lifecycle (the one source)
 PROPOSAL_FIELDS = ["certificate_id", "ground", "evidence", "proposed_on", "ground_text", "evidence_key"]
@@ -50,13 +53,13 @@ FINDING_GROUNDS: dict[str, str] = dict(
 # (category, severity or None) → does the Art. 6 rule catch it? None: a graded category without a
 # severity, which cannot be judged (the rule engine's `rules.veto.vetoes` contract).
 IncidentVeto = Callable[[str, str | None], bool | None]
+# What a ground found: (certificate_id, ground, evidence key, evidence)
+Found = tuple[str, str, str, str]
 
 
-def veto_rule_from_policy(policy: Any) -> IncidentVeto:
+def veto_rule_from_policy(policy: Policy) -> IncidentVeto:
     """The Art. 6 veto of the policy (`policy.veto`, judged by `rules.veto.vetoes`) as a predicate:
     第十五条（五） lists the very incidents 第六条 does."""
-    from clustercert.rules.veto import vetoes
-
     rule = policy.veto
     if rule is None:
         raise ValueError(f"policy {policy.name} has no Art. 6 veto rule")
@@ -80,7 +83,9 @@ def _iso(value: Any) -> str:
     return day.isoformat() if day else ""
 
 
-def _ground_15_1(expiry_rows: pd.DataFrame | None, review_failures: Iterable[Any]) -> Iterable[tuple]:
+def _ground_15_1(
+    expiry_rows: pd.DataFrame | None, review_failures: Iterable[ReviewOutcome]
+) -> Iterator[Found]:
     for row in records(expiry_rows):
         if row["status"] == "expired_no_review":
             until = _iso(row["valid_until"])
@@ -105,7 +110,7 @@ def _ground_15_1(expiry_rows: pd.DataFrame | None, review_failures: Iterable[Any
         )
 
 
-def _findings(findings: pd.DataFrame | None, findings_file: str, ground: str) -> Iterable[tuple]:
+def _findings(findings: pd.DataFrame | None, findings_file: str, ground: str) -> Iterator[Found]:
     """The findings whose category rests on `ground` (FINDING_GROUNDS), as proposals."""
     sheet = contract.FINDINGS.label
     for rec in records(findings):
@@ -124,7 +129,7 @@ def _findings(findings: pd.DataFrame | None, findings_file: str, ground: str) ->
         yield (text(rec["certificate_id"]), ground, key, f"{found_on}查实{what}，依据：{source}（{where}）。")
 
 
-def _ground_15_3(monitoring_rows: pd.DataFrame | None, late: bool) -> Iterable[tuple]:
+def _ground_15_3(monitoring_rows: pd.DataFrame | None, late: bool) -> Iterator[Found]:
     for row in records(monitoring_rows):
         year, deadline, note = row.get("report_year"), _iso(row.get("deadline")), text(row.get("note"))
         if row["report_status"] == "missing":
@@ -145,7 +150,7 @@ def _ground_15_3(monitoring_rows: pd.DataFrame | None, late: bool) -> Iterable[t
             )
 
 
-def _ground_15_4(filing_rows: pd.DataFrame | None) -> Iterable[tuple]:
+def _ground_15_4(filing_rows: pd.DataFrame | None) -> Iterator[Found]:
     for row in records(filing_rows):
         if is_blank(row.get("on_time")) or str(row["on_time"]).lower() not in {"false", "否"}:
             continue  # on time, or still pending (empty)
@@ -163,7 +168,7 @@ def _ground_15_4(filing_rows: pd.DataFrame | None) -> Iterable[tuple]:
         )
 
 
-def _ground_15_5(incidents: pd.DataFrame | None, veto_rules: IncidentVeto | None) -> Iterable[tuple]:
+def _ground_15_5(incidents: pd.DataFrame | None, veto_rules: IncidentVeto | None) -> Iterator[Found]:
     if incidents is None or incidents.empty:
         return
     if veto_rules is None:
@@ -192,7 +197,7 @@ def propose_revocations(
     as_of: date,
     *,
     expiry_rows: pd.DataFrame | None = None,
-    review_failures: Iterable[Any] = (),
+    review_failures: Iterable[ReviewOutcome] = (),
     findings: pd.DataFrame | None = None,
     monitoring_rows: pd.DataFrame | None = None,
     filing_rows: pd.DataFrame | None = None,
@@ -230,7 +235,9 @@ class RevocationDecisions:
     still_pending: pd.DataFrame  # proposals with no (usable) decision yet
     issues: list[Issue]
 
-    def __iter__(self):  # noqa: ANN204 — `revoked, cleared, pending = apply_revocation_decisions(...)`
+    def __iter__(
+        self,
+    ) -> Iterator[pd.DataFrame]:  # `revoked, cleared, pending = apply_revocation_decisions(…)`
         return iter((self.revoked, self.cleared, self.still_pending))
 
 
@@ -291,12 +298,14 @@ def apply_revocation_decisions(
         else:
             chosen.setdefault(cid, (decision, text(rec.get("reason"))))
 
-    revoked, cleared, pending = [], [], []
+    revoked: list[dict[str, Any]] = []
+    cleared: list[dict[str, Any]] = []
+    pending: list[dict[str, Any]] = []
     for proposal in records(proposals):
         cid = str(proposal["certificate_id"])
         decision, reason = chosen.get(cid, ("", "")) if cid not in conflicted else ("", "")
-        row = {**proposal, "decision": decision, "reason": reason}
-        {CONFIRM: revoked, CLEAR: cleared}.get(decision, pending).append(row)
+        decided = {**proposal, "decision": decision, "reason": reason}
+        {CONFIRM: revoked, CLEAR: cleared}.get(decision, pending).append(decided)
     return RevocationDecisions(
         output_frame(revoked, DECISION_COLUMNS),
         output_frame(cleared, DECISION_COLUMNS),

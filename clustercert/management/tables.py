@@ -38,7 +38,7 @@ def to_decimal(value: Any) -> Decimal | None:
 
 
 def source_row(record: Mapping[str, Any]) -> int | None:
-    value = record.get(ROW)
+    value: Any = record.get(ROW)  # a cell: a number, or blank (None, NA, NaN)
     return None if is_blank(value) else int(value)
 
 

@@ -107,10 +107,10 @@ def resolve(name: str, on: date | None = None, search: Search = None) -> str:
     if not found:
         policy_path(name, search)  # raises: unknown policy, with the known names and families
     in_force = [n for start, n in found if on is None or start <= on]
-    if not in_force:
+    if on is not None and not in_force:  # with no day every version is in force
         first, earliest = found[0]
         raise PolicyError(
-            f"no version of policy family {name!r} is in force on {on.isoformat()}; the earliest, "  # type: ignore[union-attr]
+            f"no version of policy family {name!r} is in force on {on.isoformat()}; the earliest, "
             f"{earliest}, takes effect on {first.isoformat()}"
         )
     return in_force[-1]
@@ -372,7 +372,10 @@ def _check_unique(ids: list[str], name: str) -> None:
 
 
 def _check_references(
-    criteria: tuple[Criterion, ...], scoring: ScoringModel | None, veto: VetoRule | None, parameters: Mapping
+    criteria: tuple[Criterion, ...],
+    scoring: ScoringModel | None,
+    veto: VetoRule | None,
+    parameters: Mapping[str, Parameter],
 ) -> None:
     methods = [c.method for c in criteria if c.method]
     if scoring:

@@ -103,6 +103,27 @@ class Criterion:
     branches: tuple[Branch, ...] = ()
     options: Mapping[str, Any] = field(default_factory=dict)
 
+    # What the evaluator of the criterion's type reads. The loader checks the shape of every confirmed
+    # criterion (`parsing._check_criterion_shape`) and only confirmed ones are evaluated.
+    @property
+    def measure_name(self) -> str:
+        return _checked(self.id, "measure", self.measure)
+
+    @property
+    def threshold_id(self) -> str:
+        return _checked(self.id, "threshold", self.threshold)
+
+    @property
+    def word(self) -> str:
+        """The word of comparison (for a trend: each year against the year before)."""
+        return _checked(self.id, "comparator", self.comparator)
+
+
+def _checked(owner: str, name: str, value: str | None) -> str:
+    if value is None:
+        raise PolicyError(f"{owner} has no `{name}`: the policy loader checks it for this type of rule")
+    return value
+
 
 @dataclass(frozen=True)
 class QualitativeItem:
@@ -143,6 +164,11 @@ class ScoringIndicator:
     unit: str
     method: str | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def measure_name(self) -> str:
+        """The measure of a yearly, growth, decline or count indicator (the loader checks it is known)."""
+        return _checked(f"scoring.{self.aspect}.{self.id}", "measure", self.measure)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from clustercert.comparison import UnknownComparatorError, check_word
 from clustercert.contract import (
@@ -296,7 +297,10 @@ def _offset(token: Any, where: str) -> int:
     return int(match.group(1) or 0)
 
 
-def _enum(enum: type, value: Any, where: str) -> Any:
+E = TypeVar("E", bound=StrEnum)
+
+
+def _enum(enum: type[E], value: Any, where: str) -> E:
     try:
         return enum(value)
     except ValueError:

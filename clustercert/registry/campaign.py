@@ -83,7 +83,7 @@ class CampaignWrites(TransactionCore):
         return row
 
     def finish_campaign(self, year: int) -> Campaign:
-        row = self._require(Campaign, year)
+        row = self.require(Campaign, year)
         row.finished_at = self.clock()
         return row
 
@@ -156,8 +156,8 @@ class CampaignWrites(TransactionCore):
         False when the older is already superseded by it. A certified submission is never replaced
         (its certificate stands; `clustercert.stages.guard` refuses such a run first): `Conflict`.
         """
-        older = self._require(Submission, older_id)
-        newer = self._require(Submission, newer_id)
+        older = self.require(Submission, older_id)
+        newer = self.require(Submission, newer_id)
         if older.superseded_by == newer_id and older.status == Status.SUPERSEDED:
             return False
         if older.cluster_key is None or older.cluster_key != newer.cluster_key:
@@ -216,7 +216,7 @@ class CampaignWrites(TransactionCore):
         unknown = set(facts) - allowed
         if unknown:
             raise RegistryError(f"not a submission fact: {sorted(unknown)}")
-        row = self._require(Submission, submission_id)
+        row = self.require(Submission, submission_id)
         changed = False
         for name, value in facts.items():
             changed |= self._set_field(
@@ -234,7 +234,7 @@ class CampaignWrites(TransactionCore):
         decisions_sha256: str | None,
     ) -> Campaign:
         """The public-notice period (第十条) and the fingerprint of the human decisions the run used."""
-        row = self._require(Campaign, year)
+        row = self.require(Campaign, year)
         values = {
             "notice_first_day": first_day,
             "notice_last_day": last_day,
@@ -328,7 +328,7 @@ class CampaignWrites(TransactionCore):
         article: str = "第九条",
     ) -> Submission:
         """Store the validation outcome (counts, typed tables) and move submitted → valid | invalid."""
-        row = self._require(Submission, submission_id)
+        row = self.require(Submission, submission_id)
         if row.status == Status.SUBMITTED:
             row.error_count, row.warning_count = error_count, warning_count
             row.payload = None if payload is None else jsonable(payload)
@@ -381,7 +381,7 @@ class CampaignWrites(TransactionCore):
         }
         row = self.evaluation(submission_id, policy_name)
         if row is None:
-            self._require(Submission, submission_id)
+            self.require(Submission, submission_id)
             row = Evaluation(
                 submission_id=submission_id,
                 policy_name=policy_name,

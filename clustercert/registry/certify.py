@@ -48,7 +48,7 @@ class CertificationWrites(TransactionCore):
         return issued
 
     def _issue(self, item: CertificationInput) -> Certification:
-        submission = self._require(Submission, item.submission_id)
+        submission = self.require(Submission, item.submission_id)
         if self.session.get(Certification, item.certificate_id) is not None:
             raise Conflict(f"certificate id {item.certificate_id} is already issued to another submission")
         if submission.cluster_key is None:
@@ -93,7 +93,7 @@ class CertificationWrites(TransactionCore):
     def _adopt_profile(self, submission: Submission, certificate_id: str) -> None:
         """The certified submission's profile becomes the cluster's current facts (audited)."""
         profile = (submission.payload or {}).get("profile") or {}
-        cluster = self._require(Cluster, submission.cluster_key)
+        cluster = self.require(Cluster, submission.cluster_key)
         reason = f"认定时申报材料所载集群信息（认定编号 {certificate_id}）"
         for source, field in _PROFILE_TO_CLUSTER.items():
             value = profile.get(source)

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar, TypeVarTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, defer
@@ -23,6 +23,7 @@ from clustercert.reference import county
 from clustercert.registry.models import (
     TABLES,
     AuditEntry,
+    Base,
     Campaign,
     Certification,
     ChangeFiling,
@@ -88,6 +89,9 @@ def as_utc(value: datetime | str | None) -> datetime | None:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
+R = TypeVar("R", bound=Base)
+_Row = TypeVarTuple("_Row")  # what a query selects
+
 _STATUS_ROWS: dict[EntityKind, type[Submission] | type[Certification]] = {
     K.SUBMISSION: Submission,
     K.CERTIFICATION: Certification,
@@ -150,7 +154,15 @@ class TransactionCore:
         return entry
 
     def _set_field(
-        self, kind: EntityKind, entity_id: str, row: Any, field: str, value: Any, *, reason: str, article: str
+        self,
+        kind: EntityKind,
+        entity_id: str,
+        row: Base,
+        field: str,
+        value: Any,
+        *,
+        reason: str,
+        article: str,
     ) -> bool:
         """Change one fact of a row, with an audit entry; False (and nothing written) if unchanged."""
         old = getattr(row, field)
@@ -219,12 +231,16 @@ class TransactionCore:
         model = _STATUS_ROWS.get(kind)
         if model is None:
             raise RegistryError(f"{kind} has no status")
-        row = self.session.get(model, entity_id)
+        row = self._get(model, entity_id)
         if row is None:
             raise NotFound(f"no {kind} {entity_id!r}")
         return row
 
-    def _require(self, model: type, key: Any) -> Any:
+    def _get(self, model: type[R], key: Any) -> R | None:
+        return self.session.get(model, key)
+
+    def require(self, model: type[R], key: Any) -> R:
+        """The `model` row of primary key `key`, which the caller knows exists (`NotFound` if not)."""
         row = self.session.get(model, key)
         if row is None:
             raise NotFound(f"no {model.__tablename__} row {key!r}")
@@ -444,7 +460,9 @@ class TransactionCore:
         }
 
 
-def _filter_status(query: sa.Select, column: Any, status: str | Iterable[str] | None) -> sa.Select:
+def _filter_status(
+    query: sa.Select[*_Row], column: Any, status: str | Iterable[str] | None
+) -> sa.Select[*_Row]:
     if status is None:
         return query
     wanted: Sequence[str] = [status] if isinstance(status, str) else [str(s) for s in status]

@@ -109,7 +109,7 @@ class DynamicWrites(TransactionCore):
     ) -> MonitoringReport:
         """One certified cluster's report for year R; a later arrival (missing → late) is audited."""
         status = ReportStatus(status)
-        self._require(Certification, certificate_id)
+        self.require(Certification, certificate_id)
         values = {
             "prefecture_code": prefecture_code,
             "status": str(status),
@@ -174,7 +174,7 @@ class DynamicWrites(TransactionCore):
         ).one_or_none()
         if existing is not None:
             return existing
-        cert = self._require(Certification, certificate_id)
+        cert = self.require(Certification, certificate_id)
         if apply is None:
             apply = bool(on_time) and source == "filing"
         if apply and self._later_change_applied(certificate_id, change_type, changed_on):
@@ -194,7 +194,7 @@ class DynamicWrites(TransactionCore):
         )
         self.session.add(row)
         if apply:
-            cluster = self._require(Cluster, cert.cluster_key)
+            cluster = self.require(Cluster, cert.cluster_key)
             reason = (
                 f"重大变动备案（认定编号 {certificate_id}）：{change_type}变更为“{new_value}”，"
                 f"变动日期 {changed_on}" + (f"，备案日期 {filed_on}" if filed_on else "")
@@ -233,7 +233,7 @@ class DynamicWrites(TransactionCore):
         for row in existing:
             if row.ground == ground and row.evidence_key == evidence_key:
                 return row
-        cert = self._require(Certification, certificate_id)
+        cert = self.require(Certification, certificate_id)
         if cert.status != Status.REVOCATION_PROPOSED and cert.status not in _PROPOSABLE:
             raise RegistryError(f"certificate {certificate_id} is {cert.status}: nothing to revoke")
         row = RevocationProposal(
@@ -312,7 +312,7 @@ class DynamicWrites(TransactionCore):
             )
             proposal.decision, proposal.decided_on, proposal.reason = str(target), decided_on, reason
         self.session.flush()
-        cert = self._require(Certification, certificate_id)
+        cert = self.require(Certification, certificate_id)
         if cert.status != Status.REVOCATION_PROPOSED:
             return proposals
         grounds = sorted({p.ground for p in proposals})
@@ -358,7 +358,7 @@ class DynamicWrites(TransactionCore):
         article: str = "第十一条",
     ) -> Certification:
         """A passed review: validity runs to `new_valid_until` and the certificate is renewed."""
-        cert = self._require(Certification, certificate_id)
+        cert = self.require(Certification, certificate_id)
         if cert.valid_until == new_valid_until:
             return cert  # already extended by this review
         if new_valid_until <= cert.valid_until:
@@ -380,7 +380,7 @@ class DynamicWrites(TransactionCore):
             article=article,
         )
         if review_submission_id is not None:
-            self._require(Submission, review_submission_id)
+            self.require(Submission, review_submission_id)
             self._move(K.SUBMISSION, review_submission_id, Status.RENEWED, reason=reason, article=article)
         self.session.flush()
         return cert

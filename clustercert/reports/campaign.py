@@ -431,7 +431,7 @@ def render_prefecture_list(
     return html, xlsx
 
 
-def _rank_key(row: Mapping[str, Any]) -> tuple:
+def _rank_key(row: Mapping[str, Any]) -> tuple[bool, float, float, str]:
     rank = to_number(row.get("province_rank"))
     score = to_number(row.get("score"))
     return (rank is None, rank or 0, -(score or 0), fmt(row.get("submission_id")))

@@ -127,12 +127,12 @@ def line_chart(
     for run in _segments(indexed):
         coords = " ".join(f"{sx(int(i)):.1f},{sy(y):.1f}" for i, y in run)
         parts.append(f'<polyline fill="none" stroke="{COLOURS["line"]}" stroke-width="2" points="{coords}"/>')
-    for i, (x, y) in enumerate(data):
-        if y is None:
+    for i, (x, value) in enumerate(data):
+        if value is None:
             continue
         parts.append(
-            f'<circle cx="{sx(i):.1f}" cy="{sy(y):.1f}" r="3" fill="{COLOURS["line"]}">'
-            f"<title>{escape(x)}：{escape(_nice(y))}{escape(unit)}</title></circle>"
+            f'<circle cx="{sx(i):.1f}" cy="{sy(value):.1f}" r="3" fill="{COLOURS["line"]}">'
+            f"<title>{escape(x)}：{escape(_nice(value))}{escape(unit)}</title></circle>"
         )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -161,8 +161,8 @@ def sparkline(values: Sequence[Any], *, width: int = 90, height: int = 22, label
         lines.append(
             f'<polyline fill="none" stroke="{COLOURS["line"]}" stroke-width="1.5" points="{coords}"/>'
         )
-    last = max(i for i, v in enumerate(numbers) if v is not None)
-    dot = f'<circle cx="{sx(last):.1f}" cy="{sy(numbers[last]):.1f}" r="2.2" fill="{COLOURS["line"]}"/>'
+    last, last_value = max((i, v) for i, v in enumerate(numbers) if v is not None)
+    dot = f'<circle cx="{sx(last):.1f}" cy="{sy(last_value):.1f}" r="2.2" fill="{COLOURS["line"]}"/>'
     return Markup(head + "".join(lines) + dot + "</svg>")
 
 
@@ -320,7 +320,7 @@ def histogram(
             f'fill="{COLOURS["text"]}">{int(t)}</text>'
         )
     for b in range(bins):
-        y_base = top + plot_h
+        y_base: float = top + plot_h
         for g, (label, _, tone) in enumerate(groups):
             n = counts[g][b]
             if not n:

@@ -99,7 +99,7 @@ def _criterion(f: Mapping[str, Any]) -> str:
 
 
 def _all_table(rows: Sequence[Mapping[str, Any]]) -> Table:
-    def order(r: Mapping[str, Any]) -> tuple:
+    def order(r: Mapping[str, Any]) -> tuple[bool, Any, Any]:
         rank = r.get("rank_before")
         return (is_blank(rank), rank if not is_blank(rank) else 0, r["submission_id"])
 

@@ -425,19 +425,19 @@ def readable_pairs(
     only, "1家；或6家", for thresholds); other text unchanged."""
     raw = _text(text)
     parts = [p for p in raw.split(";") if p.strip()]
-    pairs = [_PAIR.match(p) for p in parts]
-    if not parts or not all(pairs):
+    pairs = [match for p in parts if (match := _PAIR.match(p)) is not None]
+    if not parts or len(pairs) < len(parts):
         return f"{raw}{unit}" if raw and unit and raw[-1].isdigit() else raw
     shown = []
     for match in pairs:
-        key, value = match.group(1), match.group(2)  # type: ignore[union-attr]
+        key, value = match.group(1), match.group(2)
         if key.isdigit() and len(key) == 4:
             shown.append(f"{key}年 {value}{unit}")
         elif short:
             shown.append(f"{value}{unit}")
         else:
             shown.append(f"{branch_label(criterion_id, key, policy_name) or key} {value}{unit}")
-    return ("；或" if short and not pairs[0].group(1).isdigit() else "；").join(shown)  # type: ignore[union-attr]
+    return ("；或" if short and not pairs[0].group(1).isdigit() else "；").join(shown)
 
 
 def criterion_unit(criterion_id: Any, policy_name: str | None = None) -> str:

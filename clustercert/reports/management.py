@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
 from clustercert.lifecycle import REVOCATION_GROUNDS, ground_article
+from clustercert.management.deadlines import Deadline
 from clustercert.reports.charts import line_chart, sparkline
 from clustercert.reports.labels import (
     EXPIRY_STATUS,
@@ -50,7 +52,7 @@ def _table(
     rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str, CellMaker]], empty: str
 ) -> Table:
     body = [[make(row) for _, _, make in columns] for row in rows]
-    numeric = {i for i, (_, _, make) in enumerate(columns) if getattr(make, "numeric", False)}
+    numeric = {i for i, (_, _, make) in enumerate(columns) if isinstance(make, _Number)}
     return Table([header for _, header, _ in columns], body, numeric=numeric, empty=empty)
 
 
@@ -58,12 +60,18 @@ def _plain(key: str, cls: str = "") -> CellMaker:
     return lambda row: cell(row.get(key), cls)
 
 
-def _num(key: str) -> CellMaker:
-    def make(row: Mapping[str, Any]) -> Cell:
-        return Cell(fmt_number(row.get(key), 2), "num")
+class _Number:
+    """The cells of a numeric column (two decimals): `_table` marks its column numeric."""
 
-    make.numeric = True  # type: ignore[attr-defined]
-    return make
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __call__(self, row: Mapping[str, Any]) -> Cell:
+        return Cell(fmt_number(row.get(self.key), 2), "num")
+
+
+def _num(key: str) -> CellMaker:
+    return _Number(key)
 
 
 def _identity_columns(rows: Sequence[Mapping[str, Any]]) -> list[tuple[str, str, CellMaker]]:
@@ -78,7 +86,7 @@ def _identity_columns(rows: Sequence[Mapping[str, Any]]) -> list[tuple[str, str,
     return columns
 
 
-def _page(out_dir: Path, key: str, template: str, title: str, as_of: Any, **context: Any) -> Path:
+def _page(out_dir: Path, key: str, template: str, title: str, as_of: date, **context: Any) -> Path:
     return write_page(
         out_dir,
         PAGE_FILES[key],
@@ -172,12 +180,12 @@ def render_monitoring(
     out_dir: Path,
     *,
     report_year: int | str,
-    as_of: Any,
+    as_of: date,
     rows: Sequence[Mapping[str, Any]],
     trends: Trends,
     by_prefecture: Sequence[Mapping[str, Any]],
     thresholds: Mapping[str, Any] | None = None,
-    last_day: Any = None,
+    last_day: Deadline | None = None,
     holiday_extension: bool = True,
     late_is_ground: bool = True,
 ) -> Path:
@@ -240,7 +248,7 @@ def render_monitoring(
 
 
 # ---------------------------------------------------------------------------------------------
-def render_expiry(out_dir: Path, *, as_of: Any, rows: Sequence[Mapping[str, Any]]) -> Path:
+def render_expiry(out_dir: Path, *, as_of: date, rows: Sequence[Mapping[str, Any]]) -> Path:
     """集群有效期与复核 (Art. 11): each certificate's validity status by days to expiry."""
     rows = sorted(rows, key=lambda r: (fmt(r.get("valid_until")), fmt(r.get("certificate_id"))))
     columns = _identity_columns(rows) + [("valid_until", label("valid_until"), _plain("valid_until"))]
@@ -275,7 +283,7 @@ def _on_time_cell(row: Mapping[str, Any]) -> Cell:
 
 
 def render_change_filings(
-    out_dir: Path, *, as_of: Any, rows: Sequence[Mapping[str, Any]], holiday_extension: bool = True
+    out_dir: Path, *, as_of: date, rows: Sequence[Mapping[str, Any]], holiday_extension: bool = True
 ) -> Path:
     """重大变动备案 (Art. 12): each major change, its deadline (moved by 民法典 第二百零三条 when its last
     day was a 法定休假日, and then saying why), its filing date and whether it came in time."""
@@ -314,7 +322,7 @@ def render_change_filings(
     )
 
 
-def render_revocation_proposals(out_dir: Path, *, as_of: Any, rows: Sequence[Mapping[str, Any]]) -> Path:
+def render_revocation_proposals(out_dir: Path, *, as_of: date, rows: Sequence[Mapping[str, Any]]) -> Path:
     """撤销认定建议 (Art. 15): each proposal with its ground and evidence, pending confirmation."""
     columns = _identity_columns(rows) + [
         (
@@ -340,10 +348,10 @@ def render_revocation_proposals(out_dir: Path, *, as_of: Any, rows: Sequence[Map
     )
 
 
-def render_national_recommendation(out_dir: Path, *, as_of: Any, rows: Sequence[Mapping[str, Any]]) -> Path:
+def render_national_recommendation(out_dir: Path, *, as_of: date, rows: Sequence[Mapping[str, Any]]) -> Path:
     """推荐申报国家级集群 (Art. 14): certified clusters against the national standard, ranked."""
 
-    def rank_key(r: Mapping[str, Any]) -> tuple:
+    def rank_key(r: Mapping[str, Any]) -> tuple[bool, float, float, str]:
         rank = to_number(r.get("rank"))
         return (rank is None, rank or 0, -(to_number(r.get("score")) or 0), fmt(r.get("certificate_id")))
 

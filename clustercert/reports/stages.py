@@ -340,21 +340,28 @@ FUNNEL = (
 )
 
 
+def _status_rank(code: str) -> int:
+    """Where a status code stands in the lifecycle's order of tones (an unknown code last)."""
+    found = status(code)
+    return list(STATUS_TONE).index(found) if found in STATUS_TONE else 99
+
+
+def _status_colour(code: str) -> str:
+    found = status(code)
+    return STATUS_COLOURS.get(found, "#9aa5b1") if found is not None else "#9aa5b1"
+
+
 def campaign_charts(rows: pd.DataFrame) -> list[dict[str, Any]]:
     """The funnel, and each prefecture's clusters by final status (inline SVG)."""
     counts = summary_counts(rows)
     funnel = funnel_chart([(status.label, counts[key]) for key, status in FUNNEL])
     names = prefectures()
-    order = list(STATUS_TONE)
     bars = []
     by_prefecture = rows.assign(_code=rows["prefecture_code"].fillna("").astype(str))
     for code, group in sorted(by_prefecture.groupby("_code"), key=lambda kv: kv[0] or "999999"):
         statuses = group["final_status"].fillna("").astype(str).value_counts()
-        ordered = sorted(statuses.index, key=lambda s: order.index(status(s)) if status(s) in order else 99)
-        segments = [
-            (status_label(s), int(statuses[s]), STATUS_COLOURS.get(status(s), "#9aa5b1"))  # type: ignore[arg-type]
-            for s in ordered
-        ]
+        ordered = sorted(statuses.index, key=_status_rank)
+        segments = [(status_label(s), int(statuses[s]), _status_colour(s)) for s in ordered]
         bars.append(status_bar(segments, title=names.get(code, code) if code else "（未识别市（地））"))
     return [
         {

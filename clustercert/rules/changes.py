@@ -37,6 +37,13 @@ class Change:
     year: int | None = None
     options: Mapping[str, Any] = field(default_factory=dict)  # designations: which kind counts
 
+    @property
+    def in_year(self) -> int:
+        """The year an annual or plan change is made in (every gap that makes one names it)."""
+        if self.year is None:
+            raise ValueError(f"a {self.kind} change of {self.key} names its year")
+        return self.year
+
     def step_back(self) -> Change:
         """One unit less of this change (the value one step short of what the gap states)."""
         return replace(self, value=self.value - self.direction * self.step)
@@ -55,7 +62,7 @@ def apply_rows(rows: Mapping[int, ind.Row], option: Option) -> dict[int, dict[st
     changed = {year: dict(row) for year, row in rows.items()}
     for change in option:
         if change.kind == ChangeKind.ANNUAL:
-            changed.setdefault(int(change.year), {})[change.key] = change.value  # type: ignore[arg-type]
+            changed.setdefault(change.in_year, {})[change.key] = change.value
     return changed
 
 
@@ -66,7 +73,9 @@ def apply(data: ClusterData, option: Option) -> ClusterData:
     result = replace(data, profile={**data.profile, **profile})
     if annual:
         result = replace(result, annual=_changed_annual(data.annual, annual))
-    new_firms, new_designations, new_targets = [], [], []
+    new_firms: list[dict[str, Any]] = []
+    new_designations: list[dict[str, Any]] = []
+    new_targets: list[dict[str, Any]] = []
     for change in option:
         if change.kind == ChangeKind.DESIGNATIONS:
             firms, held = _designated(change, len(new_firms))
@@ -97,7 +106,7 @@ def _cell(value: Fraction, kind: Kind) -> Any:
     return int(value) if kind == Kind.INTEGER else float(value)
 
 
-def _changed_annual(frame: pd.DataFrame, changes: Sequence[Change]) -> pd.DataFrame:
+def _changed_annual(frame: pd.DataFrame | None, changes: Sequence[Change]) -> pd.DataFrame:
     kinds = {c.key: c.kind for c in ANNUAL.columns}
     records = ind.records(frame)
     for change in changes:
@@ -113,7 +122,8 @@ def _designated(change: Change, offset: int) -> tuple[list[dict[str, Any]], list
     """New enterprises, each holding one designation the change's branch counts."""
     designations = list(change.options.get("designations") or [])
     leading = bool(change.options.get("leading_industry_only"))
-    firms, held = [], []
+    firms: list[dict[str, Any]] = []
+    held: list[dict[str, Any]] = []
     for n in range(int(change.value)):
         uscc = f"GAP{offset + n + 1:015d}"
         firms.append(
@@ -135,7 +145,7 @@ def _appended(frame: pd.DataFrame | None, sheet: Sheet, new: list[dict[str, Any]
 def _typed(records: list[dict[str, Any]], sheet: Sheet, like: pd.DataFrame | None) -> pd.DataFrame:
     columns: dict[str, Any] = {}
     for column in sheet.columns:
-        values = [r.get(column.key) for r in records]
+        values: list[Any] = [r.get(column.key) for r in records]  # cells, blank ones None or NaN
         if column.kind == Kind.INTEGER:
             columns[column.key] = pd.array([None if _blank(v) else int(v) for v in values], dtype="Int64")
         elif column.kind in (Kind.AMOUNT, Kind.PERCENT):

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
@@ -45,6 +46,13 @@ class Context:
 
     def threshold(self, parameter_id: str) -> Decimal:
         return Decimal(str(self.policy.value(parameter_id)))
+
+    @property
+    def workbook(self) -> ClusterData:
+        """The typed submission: value, any-of and plan criteria read it (rows alone do not say it)."""
+        if self.data is None:
+            raise ValueError(f"{self.submission_id}: a value, any-of or plan criterion needs the submission")
+        return self.data
 
     @cached_property
     def annual_source_rows(self) -> dict[int, int]:
@@ -92,7 +100,8 @@ def criterion_title(policy: Policy, criterion_id: str) -> str:
 
 
 def criterion_article(policy: Policy, criterion_id: str) -> str:
-    for c in (*policy.criteria, *policy.qualitative_items):
+    ruled: tuple[Criterion | QualitativeItem, ...] = (*policy.criteria, *policy.qualitative_items)
+    for c in ruled:
         if c.id == criterion_id:
             return c.article
     if policy.veto is not None and policy.veto.id == criterion_id:
@@ -226,9 +235,9 @@ def _judged(ok: bool, word: str, threshold: Decimal, unit: str) -> str:
 
 def yearly(ctx: Context, c: Criterion, years: list[int] | None = None) -> CriterionResult:
     """Every year of the window must satisfy the rule (近三年产值均在…以上)."""
-    measure = ind.YEARLY[c.measure]  # type: ignore[index]
-    threshold = ctx.threshold(c.threshold)  # type: ignore[arg-type]
-    word = c.comparator or ""
+    measure = ind.YEARLY[c.measure_name]
+    threshold = ctx.threshold(c.threshold_id)
+    word = c.word
     years = years if years is not None else ctx.years(c)
     source = ctx.annual_source(measure, years)
     parts, values, readable, failed = [], [], [], []
@@ -256,35 +265,35 @@ def yearly(ctx: Context, c: Criterion, years: list[int] | None = None) -> Criter
 
 
 def growth(ctx: Context, c: Criterion) -> CriterionResult:
-    method = str(ctx.policy.value(c.method)) if c.method else "geometric"  # type: ignore[arg-type]
+    method = str(ctx.policy.value(c.method)) if c.method else "geometric"
     years = ctx.years(c)
-    threshold = ctx.threshold(c.threshold)  # type: ignore[arg-type]
-    measured = ind.growth(c.measure, ctx.rows, years, method)  # type: ignore[arg-type]
-    label = ind.YEARLY[c.measure].label  # type: ignore[index]
-    source = ctx.annual_source(ind.YEARLY[c.measure], years)  # type: ignore[index]
+    threshold = ctx.threshold(c.threshold_id)
+    measured = ind.growth(c.measure_name, ctx.rows, years, method)
+    label = ind.YEARLY[c.measure_name].label
+    source = ctx.annual_source(ind.YEARLY[c.measure_name], years)
     span = f"{min(years)}—{max(years)}年"
     if measured.value is None:
         return _result(ctx, c, False, "", number(threshold), measured.reason, source=source)
     text = shown(measured.value, 2, threshold)
-    ok = ind.satisfies(measured.value, c.comparator or "", threshold)
+    ok = ind.satisfies(measured.value, c.word, threshold)
     how = "几何平均" if method == "geometric" else "逐年增长率算术平均"
-    body = f"{span}{label}年均增长 {text}%（{how}），{_judged(ok, c.comparator or '', threshold, c.unit)}"
+    body = f"{span}{label}年均增长 {text}%（{how}），{_judged(ok, c.word, threshold, c.unit)}"
     readable = f"{span}年均增长 {text}%"
     return _result(ctx, c, ok, text, number(threshold), body, shown_value=readable, source=source)
 
 
 def trend(ctx: Context, c: Criterion) -> CriterionResult:
     """Each year against the year before (step word), and optionally the last against the first."""
-    measure = ind.YEARLY[c.measure]  # type: ignore[index]
+    measure = ind.YEARLY[c.measure_name]
     years = ctx.years(c)
     source = ctx.annual_source(measure, years)
-    values = {}
+    values: dict[int, Fraction] = {}
     for year in years:
         measured = ind.yearly(measure.name, ctx.rows, year)
         if measured.value is None:
             return _result(ctx, c, False, "", "", measured.reason, source=source)
         values[year] = measured.value
-    step, overall = c.comparator or "", c.overall_comparator
+    step, overall = c.word, c.overall_comparator
     broken = [
         f"{year}年{SYMBOLS[step]}{previous}年不成立"
         for previous, year in zip(years, years[1:], strict=False)
@@ -303,19 +312,19 @@ def trend(ctx: Context, c: Criterion) -> CriterionResult:
 
 
 def value(ctx: Context, c: Criterion) -> CriterionResult:
-    measured = ind.VALUE[c.measure](ctx.data, ctx.as_of, c.options)  # type: ignore[index, arg-type]
-    threshold = ctx.threshold(c.threshold)  # type: ignore[arg-type]
-    label = c.label or ind.VALUE_LABELS[c.measure]  # type: ignore[index]
-    source = _value_source(ctx, c.measure, measured)  # type: ignore[arg-type]
+    measured = ind.VALUE[c.measure_name](ctx.workbook, ctx.as_of, c.options)
+    threshold = ctx.threshold(c.threshold_id)
+    label = c.label or ind.VALUE_LABELS[c.measure_name]
+    source = _value_source(ctx, c.measure_name, measured)
     if measured.value is None:
         return _result(ctx, c, False, "", number(threshold), measured.reason, source=source)
     text = shown(measured.value, None)
-    ok = ind.satisfies(measured.value, c.comparator or "", threshold)
-    body = f"{label} {text}{c.unit}，{_judged(ok, c.comparator or '', threshold, c.unit)}"
+    ok = ind.satisfies(measured.value, c.word, threshold)
+    body = f"{label} {text}{c.unit}，{_judged(ok, c.word, threshold, c.unit)}"
     return _result(ctx, c, ok, text, number(threshold), body, shown_value=f"{text}{c.unit}", source=source)
 
 
-def _value_source(ctx: Context, measure: str, measured: ind.Measured) -> Source | None:
+def _value_source(ctx: Context, measure: str, measured: ind.Measured[Fraction]) -> Source | None:
     """基本信息 for a profile field (area), 梯度培育 rows counted for designations."""
     if ctx.data is None:
         return None
@@ -330,7 +339,7 @@ def any_of(ctx: Context, c: Criterion) -> CriterionResult:
     parts, values, thresholds, words, ok_any = [], [], [], [], False
     readable, sources = [], []
     for branch in c.branches:
-        measured = ind.VALUE[branch.measure](ctx.data, ctx.as_of, branch.options)  # type: ignore[arg-type]
+        measured = ind.VALUE[branch.measure](ctx.workbook, ctx.as_of, branch.options)
         sources.append(_value_source(ctx, branch.measure, measured))
         threshold = ctx.threshold(branch.threshold)
         words.append(branch.comparator)
@@ -368,23 +377,23 @@ def _merged(sources: list[Source | None]) -> Source | None:
 
 
 def plan(ctx: Context, c: Criterion) -> CriterionResult:
-    threshold = ctx.threshold(c.threshold)  # type: ignore[arg-type]
-    word = c.comparator or ""
-    measured = {year: ind.PLAN[c.measure](ctx.data, year) for year in ctx.years(c)}  # type: ignore[index, arg-type]
-    counts = {year: m.value for year, m in measured.items()}
-    failed = [str(y) for y, n in counts.items() if not ind.satisfies(n, word, threshold)]  # type: ignore[arg-type]
-    listed = "、".join(f"{y}年 {shown(n, None)}项" for y, n in counts.items())  # type: ignore[arg-type]
+    threshold = ctx.threshold(c.threshold_id)
+    word = c.word
+    measured = {year: ind.PLAN[c.measure_name](ctx.workbook, year) for year in ctx.years(c)}
+    counts = {year: ind.counted(m) for year, m in measured.items()}
+    failed = [str(y) for y, n in counts.items() if not ind.satisfies(n, word, threshold)]
+    listed = "、".join(f"{y}年 {shown(n, None)}项" for y, n in counts.items())
     rule = rule_text(word, threshold, c.unit)
     body = f"发展规划量化目标：{listed}；" + (
         f"每年均{met_text(word, threshold, c.unit)}" if not failed else f"{'、'.join(failed)}年不满足“{rule}”"
     )
-    value = "; ".join(f"{y}={shown(n, None)}" for y, n in counts.items())  # type: ignore[arg-type]
+    value = "; ".join(f"{y}={shown(n, None)}" for y, n in counts.items())
     source = None
     if ctx.data is not None:
         rows = tuple(sorted({r for m in measured.values() for r in m.rows}))
         columns = tuple(PLAN_TARGETS.column(k).label for k in ("target_year", "target_value"))
         source = Source(PLAN_TARGETS.label, rows, columns)
-    readable = "；".join(f"{y}年 {shown(n, None)}{c.unit}" for y, n in counts.items())  # type: ignore[arg-type]
+    readable = "；".join(f"{y}年 {shown(n, None)}{c.unit}" for y, n in counts.items())
     return _result(ctx, c, not failed, value, number(threshold), body, shown_value=readable, source=source)
 
 

@@ -16,7 +16,7 @@ from clustercert.policy.model import plain
 from clustercert.rules import criteria as crit
 from clustercert.rules import gaps
 from clustercert.rules import indicators as ind
-from clustercert.rules.results import CriterionResult, Evaluation, Result
+from clustercert.rules.results import CriterionResult, Evaluation, Result, VetoIncident
 from clustercert.rules.scoring import score
 from clustercert.rules.veto import evaluate_veto
 from clustercert.submission import ClusterData
@@ -31,7 +31,7 @@ def evaluate(data: ClusterData, policy: Policy, as_of: date) -> Evaluation:
     results = [crit.evaluate_criterion(ctx, c) for c in policy.criteria]
     evidence = ind.evidence_by_item(data)
     results += [crit.qualitative(ctx, item, evidence) for item in policy.qualitative_items]
-    veto_incidents = []
+    veto_incidents: list[VetoIncident] = []
     if policy.veto is not None:
         veto_result, veto_incidents = evaluate_veto(
             data.submission_id, data.incidents, policy, ind.as_day(data.profile.get("declared_on")), as_of

@@ -164,15 +164,17 @@ def _all_needed(parts: list[str]) -> str:
 
 
 def _yearly(ctx: crit.Context, c: Criterion) -> Gap:
-    measure = ind.YEARLY[c.measure]  # type: ignore[index]
-    threshold = exact(ctx.threshold(c.threshold))  # type: ignore[arg-type]
-    word, years = c.comparator or "", ctx.years(c)
+    measure = ind.YEARLY[c.measure_name]
+    threshold = exact(ctx.threshold(c.threshold_id))
+    word, years = c.word, ctx.years(c)
     column, unit = measure.column, ind.COLUMN_UNITS[measure.column]
     step = _step(ctx, unit)
     if step is None:
         return Gap(_no_step(unit))
-    rule = crit.met_text(word, ctx.threshold(c.threshold), c.unit)  # type: ignore[arg-type]
-    shown, parts, changes = [], [], []
+    rule = crit.met_text(word, ctx.threshold(c.threshold_id), c.unit)
+    shown: list[str] = []
+    parts: list[str] = []
+    changes: list[Change] = []
     for year in years:
         measured = ind.yearly(measure.name, ctx.rows, year)
         if measured.value is None:
@@ -180,13 +182,11 @@ def _yearly(ctx: crit.Context, c: Criterion) -> Gap:
         if ind.satisfies(measured.value, word, threshold):
             continue
         row = ctx.rows[year]
-        if measure.numerator:
-            bound = threshold * row[measure.denominator] / measure.scale  # type: ignore[operator]
-        else:
-            bound = threshold
+        whole = _whole(measure, row)  # a ratio's denominator: the measure was computed, so it is there
+        bound = threshold if whole is None else threshold * whole / measure.scale
         new = on_grid(bound, word, step)
         impossible = _impossible(measure, row, new)
-        text = crit.shown(measured.value, measure.places, ctx.threshold(c.threshold))  # type: ignore[arg-type]
+        text = crit.shown(measured.value, measure.places, ctx.threshold(c.threshold_id))
         shown.append(f"{year}年{measure.label} {grouped(text)}{_unit(measure.unit)}")
         if impossible:
             return Gap(f"{'、'.join(shown)}，需{rule}：{impossible}，单一数值的修改不足以通过")
@@ -198,11 +198,18 @@ def _yearly(ctx: crit.Context, c: Criterion) -> Gap:
     return Gap(f"{'、'.join(shown)}，需{rule}：{_all_needed(parts)}", (tuple(changes),))
 
 
+def _whole(measure: ind.YearlyMeasure, row: ind.Row) -> Fraction | None:
+    """The denominator's value of a ratio measure in `row`; None for a raw measure."""
+    return row.get(measure.denominator) if measure.numerator and measure.denominator else None
+
+
 def _impossible(measure: ind.YearlyMeasure, row: ind.Row, new: Fraction) -> str:
     """Why the changed value cannot be entered: a part above its whole, a percent above 100."""
-    if measure.numerator and measure.unit == "%" and new > row[measure.denominator]:  # type: ignore[operator]
-        whole = ind.COLUMN_LABELS[measure.denominator]  # type: ignore[index]
-        return f"{ind.COLUMN_LABELS[measure.numerator]}须超过{whole}，不可能满足"
+    whole = _whole(measure, row)
+    if measure.numerator and measure.denominator and measure.unit == "%" and whole is not None:
+        if new > whole:
+            part, of = ind.COLUMN_LABELS[measure.numerator], ind.COLUMN_LABELS[measure.denominator]
+            return f"{part}须超过{of}，不可能满足"
     if not measure.numerator and ind.COLUMN_UNITS[measure.name] == "%" and new > 100:
         return f"{measure.label}须超过100%，不可能满足"
     if new < 0:
@@ -211,10 +218,10 @@ def _impossible(measure: ind.YearlyMeasure, row: ind.Row, new: Fraction) -> str:
 
 
 def _growth(ctx: crit.Context, c: Criterion) -> Gap:
-    method = str(ctx.policy.value(c.method)) if c.method else "geometric"  # type: ignore[arg-type]
+    method = str(ctx.policy.value(c.method)) if c.method else "geometric"
     years = sorted(ctx.years(c))
-    threshold = exact(ctx.threshold(c.threshold))  # type: ignore[arg-type]
-    word, column = c.comparator or "", str(c.measure)
+    threshold = exact(ctx.threshold(c.threshold_id))
+    word, column = c.word, c.measure_name
     measured = ind.growth(column, ctx.rows, years, method)
     if measured.value is None:
         return Gap(f"{measured.reason}，因此无法给出使其通过的单一数值修改")
@@ -224,7 +231,7 @@ def _growth(ctx: crit.Context, c: Criterion) -> Gap:
     step = _step(ctx, unit)
     if step is None:
         return Gap(_no_step(unit))
-    value = {y: ctx.rows[y][column] for y in years if ctx.rows.get(y, {}).get(column) is not None}
+    value = {y: v for y in years if (v := ctx.rows.get(y, {}).get(column)) is not None}
     first, last = years[0], years[-1]
     base = 1 + threshold / 100
     if method == "geometric":
@@ -233,8 +240,8 @@ def _growth(ctx: crit.Context, c: Criterion) -> Gap:
         ratios = [value[y] / value[p] for p, y in zip(years, years[1:-1], strict=False)]
         bound = value[years[-2]] * ((len(years) - 1) * base - sum(ratios, Fraction(0)))
     new = on_grid(bound, word, step)
-    rule = crit.met_text(word, ctx.threshold(c.threshold), c.unit)  # type: ignore[arg-type]
-    text = crit.shown(measured.value, 2, ctx.threshold(c.threshold))  # type: ignore[arg-type]
+    rule = crit.met_text(word, ctx.threshold(c.threshold_id), c.unit)
+    text = crit.shown(measured.value, 2, ctx.threshold(c.threshold_id))
     head = f"{first}—{last}年{label}年均增长 {text}%，需{rule}"
     body = change_text(f"{last}年{label}", unit, value.get(last), new, word, bound, step)
     return Gap(
@@ -243,23 +250,23 @@ def _growth(ctx: crit.Context, c: Criterion) -> Gap:
 
 
 def _trend(ctx: crit.Context, c: Criterion) -> Gap:
-    measure = ind.YEARLY[c.measure]  # type: ignore[index]
+    measure = ind.YEARLY[c.measure_name]
     years = ctx.years(c)
     unit = ind.COLUMN_UNITS[measure.column]
-    values = {}
+    values: dict[int, Fraction] = {}
     for year in years:
         measured = ind.yearly(measure.name, ctx.rows, year)
         if measured.value is None:
             return Gap(f"{measured.reason}，无法计算差距：须先补正该年度数据")
         values[year] = measured.value
-    step_word, overall = c.comparator or "", c.overall_comparator
+    step_word, overall = c.word, c.overall_comparator
     rule = f"逐年{step_word}上一年" + (f"且{years[-1]}年{overall}{years[0]}年" if overall else "")
     if _trend_holds(values, years, step_word, overall):
         return Gap("")
     step = _step(ctx, unit)
     if step is None:
         return Gap(_no_step(unit))
-    new, bounds = dict(values), {}
+    new, bounds = dict(values), dict[int, tuple[str, Fraction]]()
     for previous, year in zip(years, years[1:], strict=False):
         if not ind.satisfies(new[year], step_word, new[previous]):
             new[year], bounds[year] = on_grid(new[previous], step_word, step), (step_word, new[previous])
@@ -278,7 +285,8 @@ def _trend(ctx: crit.Context, c: Criterion) -> Gap:
         return Gap(f"{head}：以{years[0]}年为基准无法通过修改后续年度满足，单一数值的修改不足以通过")
     if unit == "%" and any(v > 100 for v in new.values()):
         return Gap(f"{head}：所需数值超过100%，不可能满足")
-    parts, changes = [], []
+    parts: list[str] = []
+    changes: list[Change] = []
     for year in sorted(bounds):
         word, bound = bounds[year]
         label = f"{year}年{measure.label}"
@@ -304,22 +312,22 @@ def _trend_holds(values: dict[int, Fraction], years: list[int], step_word: str, 
 
 
 def _value(ctx: crit.Context, c: Criterion) -> Gap:
-    measured = ind.VALUE[c.measure](ctx.data, ctx.as_of, c.options)  # type: ignore[index, arg-type]
-    threshold = exact(ctx.threshold(c.threshold))  # type: ignore[arg-type]
-    word = c.comparator or ""
-    label = c.label or ind.VALUE_LABELS[c.measure]  # type: ignore[index]
-    rule = crit.met_text(word, ctx.threshold(c.threshold), c.unit)  # type: ignore[arg-type]
+    measured = ind.VALUE[c.measure_name](ctx.workbook, ctx.as_of, c.options)
+    threshold = exact(ctx.threshold(c.threshold_id))
+    word = c.word
+    label = c.label or ind.VALUE_LABELS[c.measure_name]
+    rule = crit.met_text(word, ctx.threshold(c.threshold_id), c.unit)
     if measured.value is None:
         return Gap(f"{measured.reason}，须填报后才能判断")
     if ind.satisfies(measured.value, word, threshold):
         return Gap("")
     advisory = "；该项为一般性要求，也可说明理由" if c.kind == CriterionKind.ADVISORY else ""
-    if c.measure == "designated_enterprises":
+    if c.measure_name == "designated_enterprises":
         more = _count_needed(measured.value, word, threshold)
-        change = Change(ChangeKind.DESIGNATIONS, c.measure, more, Fraction(1), 1, options=c.options)
+        change = Change(ChangeKind.DESIGNATIONS, c.measure_name, more, Fraction(1), 1, options=c.options)
         text = f"{label} {number(measured.value)}{_unit(c.unit)}，需{rule}：须再增加 {more}{_unit(c.unit)}"
         return Gap(text + advisory, ((change,),))
-    unit = PROFILE.column(c.measure).unit  # type: ignore[arg-type]
+    unit = PROFILE.column(c.measure_name).unit
     step = _step(ctx, unit)
     if step is None:
         return Gap(_no_step(unit))
@@ -327,7 +335,7 @@ def _value(ctx: crit.Context, c: Criterion) -> Gap:
     if new < 0:
         return Gap(f"{label}须低于0，不可能满足")
     body = change_text(label, unit, measured.value, new, word, threshold, step)
-    change = Change(ChangeKind.PROFILE, str(c.measure), new, step, 1 if _rises(word) else -1)
+    change = Change(ChangeKind.PROFILE, c.measure_name, new, step, 1 if _rises(word) else -1)
     return Gap(f"{label} {number(measured.value)}{_unit(c.unit)}，需{rule}：{body}{advisory}", ((change,),))
 
 
@@ -341,9 +349,10 @@ def _any_of(ctx: crit.Context, c: Criterion) -> Gap:
     A branch is left out when another needs no more enterprises and counts every enterprise it counts
     (1 more 冠军 is no smaller a change than 1 more holder of any of the five designations).
     """
-    reasons, found = [], []
+    reasons: list[str] = []
+    found: list[tuple[str, Change]] = []
     for branch in c.branches:
-        measured = ind.VALUE[branch.measure](ctx.data, ctx.as_of, branch.options)  # type: ignore[arg-type]
+        measured = ind.VALUE[branch.measure](ctx.workbook, ctx.as_of, branch.options)
         threshold = exact(ctx.threshold(branch.threshold))
         label = branch.options.get("label") or ind.VALUE_LABELS[branch.measure]
         if measured.value is None:
@@ -383,23 +392,23 @@ def _dominates(a: Change, b: Change) -> bool:
 
 
 def _plan(ctx: crit.Context, c: Criterion) -> Gap:
-    threshold = exact(ctx.threshold(c.threshold))  # type: ignore[arg-type]
-    word = c.comparator or ""
+    threshold = exact(ctx.threshold(c.threshold_id))
+    word = c.word
     changes = []
     for year in ctx.years(c):
-        count = ind.PLAN[c.measure](ctx.data, year).value  # type: ignore[index, arg-type]
-        if ind.satisfies(count, word, threshold):  # type: ignore[arg-type]
+        count = ind.counted(ind.PLAN[c.measure_name](ctx.workbook, year))
+        if ind.satisfies(count, word, threshold):
             continue
-        more = _count_needed(count, word, threshold)  # type: ignore[arg-type]
-        changes.append(Change(ChangeKind.PLAN, str(c.measure), more, Fraction(1), 1, year))
+        more = _count_needed(count, word, threshold)
+        changes.append(Change(ChangeKind.PLAN, c.measure_name, more, Fraction(1), 1, year))
     if not changes:
         return Gap("")
-    rule = crit.met_text(word, ctx.threshold(c.threshold), c.unit)  # type: ignore[arg-type]
+    rule = crit.met_text(word, ctx.threshold(c.threshold_id), c.unit)
     years = "、".join(f"{ch.year}年" for ch in changes)
-    more = "、".join(f"{ch.year}年 {ch.value}{_unit(c.unit)}" for ch in changes)
+    targets = "、".join(f"{ch.year}年 {ch.value}{_unit(c.unit)}" for ch in changes)
     both = "（各年度均须补充）" if len(changes) > 1 else ""
     return Gap(
-        f"{years}缺少可考核的量化目标（每年需{rule}）：须在“{PLAN_TARGETS.label}”表中补充{more}目标"
+        f"{years}缺少可考核的量化目标（每年需{rule}）：须在“{PLAN_TARGETS.label}”表中补充{targets}目标"
         f"（目标年度为该年并填写目标值）{both}",
         (tuple(changes),),
     )

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, localcontext
 from fractions import Fraction
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -56,11 +56,13 @@ class GeometricGrowth:
 
 
 Value = Fraction | GeometricGrowth
+# What a measure gives: a Fraction for a year, a value or a count; a growth may be a GeometricGrowth.
+V = TypeVar("V", bound=Value, covariant=True)
 
 
 @dataclass(frozen=True)
-class Measured:
-    value: Value | None
+class Measured(Generic[V]):
+    value: V | None
     reason: str = ""  # Chinese: why there is no value
     rows: tuple[int, ...] = ()  # the Excel rows the value was counted from (designations, plan targets)
 
@@ -137,7 +139,7 @@ class YearlyMeasure:
     label: str
     unit: str
     places: int | None  # decimals shown in explanations; None: as entered
-    func: Callable[[Row], Measured]
+    func: Callable[[Row], Measured[Fraction]]
     inputs: tuple[str, ...] = ()  # the 经营指标 columns it reads (the source a report names)
     # a ratio (numerator / denominator × scale) names its parts; a raw measure is its own column
     numerator: str | None = None
@@ -154,7 +156,7 @@ YEARLY: dict[str, YearlyMeasure] = {}
 
 
 def _raw(key: str) -> None:
-    def measure(row: Row) -> Measured:
+    def measure(row: Row) -> Measured[Fraction]:
         value = row.get(key)
         return Measured(value, "" if value is not None else f"{_LABELS[key]}未填报")
 
@@ -162,7 +164,7 @@ def _raw(key: str) -> None:
 
 
 def _ratio(name: str, label: str, unit: str, num: str, den: str, scale: int) -> None:
-    def measure(row: Row) -> Measured:
+    def measure(row: Row) -> Measured[Fraction]:
         top, bottom = row.get(num), row.get(den)
         if top is None or bottom is None:
             missing = _LABELS[num] if top is None else _LABELS[den]
@@ -213,7 +215,7 @@ def exact_row(values: Mapping[str, Any]) -> dict[str, Fraction | None]:
     return {key: to_exact(values.get(key)) for key in _LABELS}
 
 
-def yearly(name: str, rows: Mapping[int, Row], year: int) -> Measured:
+def yearly(name: str, rows: Mapping[int, Row], year: int) -> Measured[Fraction]:
     measure = YEARLY[name]
     row = rows.get(year)
     if row is None:
@@ -228,7 +230,7 @@ def yearly(name: str, rows: Mapping[int, Row], year: int) -> Measured:
 # growth and decline over a window of years
 
 
-def growth(name: str, rows: Mapping[int, Row], years: Iterable[int], method: str) -> Measured:
+def growth(name: str, rows: Mapping[int, Row], years: Iterable[int], method: str) -> Measured[Value]:
     """Average annual growth of a yearly measure over `years`, in percent.
 
     geometric: (V_last / V_first)^(1/(last − first)) − 1; arithmetic_mean_of_ratios: the mean of the
@@ -242,7 +244,7 @@ def growth(name: str, rows: Mapping[int, Row], years: Iterable[int], method: str
         measured = yearly(name, rows, year)
         if measured.value is None:
             return measured
-        values[year] = measured.value  # type: ignore[assignment]
+        values[year] = measured.value
     if method == "geometric":
         first, last = years[0], years[-1]
         if values[first] <= 0:
@@ -258,16 +260,17 @@ def growth(name: str, rows: Mapping[int, Row], years: Iterable[int], method: str
     return Measured((sum(ratios, Fraction(0)) / len(ratios) - 1) * 100)
 
 
-def decline(name: str, rows: Mapping[int, Row], years: Iterable[int]) -> Measured:
+def decline(name: str, rows: Mapping[int, Row], years: Iterable[int]) -> Measured[Fraction]:
     """Relative fall from the first to the last year, in percent (a larger fall is better)."""
     years = sorted(years)
     first, last = yearly(name, rows, years[0]), yearly(name, rows, years[-1])
-    for measured in (first, last):
-        if measured.value is None:
-            return measured
+    if first.value is None:
+        return first
+    if last.value is None:
+        return last
     if first.value == 0:
         return Measured(None, f"{years[0]}年{YEARLY[name].label}为0，无法计算降幅")
-    return Measured((first.value - last.value) / first.value * 100)  # type: ignore[operator]
+    return Measured((first.value - last.value) / first.value * 100)
 
 
 def _plain(value: Fraction) -> str:
@@ -278,7 +281,7 @@ def _plain(value: Fraction) -> str:
 # value measures: one value of the submission, at the evaluation date
 
 
-def area_km2(data: ClusterData, as_of: date, options: Mapping[str, Any]) -> Measured:
+def area_km2(data: ClusterData, as_of: date, options: Mapping[str, Any]) -> Measured[Fraction]:
     value = to_exact(data.profile.get("area_km2"))
     return Measured(value, "" if value is not None else "占地面积未填报")
 
@@ -301,7 +304,7 @@ def as_day(raw: Any) -> date | None:
         return None
 
 
-def designated_enterprises(data: ClusterData, as_of: date, options: Mapping[str, Any]) -> Measured:
+def designated_enterprises(data: ClusterData, as_of: date, options: Mapping[str, Any]) -> Measured[Fraction]:
     """Distinct enterprises holding a designation of `options.designations` still valid on `as_of`.
 
     With `leading_industry_only`, only enterprises marked in the leading industry count (第五条（二）
@@ -323,7 +326,7 @@ def designated_enterprises(data: ClusterData, as_of: date, options: Mapping[str,
     for record in [] if frame is None or frame.empty else rows_of(frame):
         uscc = str(record.get("uscc"))
         designation = record.get("designation")
-        if designation not in wanted:
+        if designation is None or designation not in wanted:
             continue
         if (
             designation in required_level
@@ -340,7 +343,7 @@ def designated_enterprises(data: ClusterData, as_of: date, options: Mapping[str,
     return Measured(Fraction(len(holders)), rows=tuple(sorted(rows)))
 
 
-VALUE: dict[str, Callable[[ClusterData, date, Mapping[str, Any]], Measured]] = {
+VALUE: dict[str, Callable[[ClusterData, date, Mapping[str, Any]], Measured[Fraction]]] = {
     "area_km2": area_km2,
     "designated_enterprises": designated_enterprises,
 }
@@ -351,12 +354,12 @@ VALUE_LABELS = {"area_km2": "占地面积", "designated_enterprises": "企业数
 # plan targets and qualitative evidence
 
 
-def plan_target_count(data: ClusterData, year: int) -> Measured:
+def plan_target_count(data: ClusterData, year: int) -> Measured[Fraction]:
     """Numeric targets of the three-year plan for `year` (第五条（八） “清晰、可考核”)."""
     frame = data.plan_targets
     if frame is None or frame.empty:
         return Measured(Fraction(0))
-    count, rows = 0, []
+    count, rows = 0, list[int]()
     for record in rows_of(frame):
         target_year = to_exact(record.get("target_year"))
         if (
@@ -369,7 +372,14 @@ def plan_target_count(data: ClusterData, year: int) -> Measured:
     return Measured(Fraction(count), rows=tuple(rows))
 
 
-PLAN: dict[str, Callable[[ClusterData, int], Measured]] = {"plan_target_count": plan_target_count}
+PLAN: dict[str, Callable[[ClusterData, int], Measured[Fraction]]] = {"plan_target_count": plan_target_count}
+
+
+def counted(measured: Measured[Fraction]) -> Fraction:
+    """The value of a plan measure: a count, never missing (none found is 0)."""
+    if measured.value is None:
+        raise ValueError(f"a count has a value: {measured.reason}")
+    return measured.value
 
 
 _EVIDENCE: dict[int, tuple[weakref.ref, dict[str, tuple[bool, str, tuple[int, ...]]]]] = {}

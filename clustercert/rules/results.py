@@ -19,7 +19,8 @@ class Result(StrEnum):
     label: str
     verdict: str
 
-    def __new__(cls, value: str, label: str, verdict: str) -> Result:
+    # The defaults are only for mypy: `Result("pass")` is a lookup by code (python/mypy#10573).
+    def __new__(cls, value: str, label: str = "", verdict: str = "") -> Result:
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label

@@ -33,23 +33,23 @@ def measure(
     as_of: date,
     rows: Mapping[int, ind.Row] | None = None,
     evidence: Mapping[str, tuple[bool, str]] | None = None,
-) -> ind.Measured:
+) -> ind.Measured[ind.Value]:
     """One scoring indicator's value; `rows`/`evidence` may be passed in when already computed."""
     rows = ind.annual_rows(data) if rows is None else rows
     years = [data.campaign_year + offset for offset in indicator.window]
     source = indicator.source
     if source == "yearly":
-        return ind.yearly(indicator.measure, rows, years[-1])  # type: ignore[arg-type]
+        return ind.yearly(indicator.measure_name, rows, years[-1])
     if source == "growth":
         method = str(policy.value(indicator.method)) if indicator.method else "geometric"
-        return ind.growth(indicator.measure, rows, years, method)  # type: ignore[arg-type]
+        return ind.growth(indicator.measure_name, rows, years, method)
     if source == "decline":
-        return ind.decline(indicator.measure, rows, years)  # type: ignore[arg-type]
+        return ind.decline(indicator.measure_name, rows, years)
     if source == "count":
-        return ind.VALUE[indicator.measure](data, as_of, indicator.options)  # type: ignore[index]
+        return ind.VALUE[indicator.measure_name](data, as_of, indicator.options)
     if source == "plan":
-        counts = [ind.plan_target_count(data, year).value for year in years]
-        return ind.Measured(sum(counts, Fraction(0)))  # type: ignore[arg-type]
+        counts = [ind.counted(ind.plan_target_count(data, year)) for year in years]
+        return ind.Measured(sum(counts, Fraction(0)))
     if source == "qualitative":
         items = list(indicator.options.get("items") or [])
         if not items:

@@ -44,7 +44,7 @@ def window_start(end: date, years: int) -> date:
 def incidents(frame: pd.DataFrame | None) -> list[VetoIncident]:
     result = []
     for record in [] if frame is None or frame.empty else rows_of(frame):
-        row = record.get(ROW)
+        row: Any = record.get(ROW)  # a cell: a number, or blank (None, NA, NaN)
         result.append(
             VetoIncident(
                 occurred_on=as_day(record.get("occurred_on")),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -160,12 +160,13 @@ def reviews(tx: Transaction, policy_name: str) -> list[Review]:
     under `policy_name`."""
     found = []
     for sub in tx.review_submissions():
+        certificate_id = cast(str, sub.certificate_id)  # review_submissions selects those naming one
         evaluation = tx.evaluation(sub.submission_id, policy_name)
-        cert = tx.certification(sub.certificate_id)
+        cert = tx.certification(certificate_id)
         found.append(
             Review(
                 submission_id=sub.submission_id,
-                certificate_id=sub.certificate_id,
+                certificate_id=certificate_id,
                 status=sub.status,
                 applied_on=applied_on(sub),
                 failed_criteria=tuple(evaluation.failed_criteria) if evaluation else (),
@@ -181,7 +182,8 @@ def reviews(tx: Transaction, policy_name: str) -> list[Review]:
 def pending_applications(found: list[Review]) -> tuple[pd.DataFrame, dict[tuple[str, date], Review]]:
     """Reviews not (yet) renewing their certificate, as (certificate_id, applied_on) for
     `classify_expiry`, and each (certificate, day) → the first review applied for that day."""
-    rows, by_day = [], {}
+    rows: list[dict[str, Any]] = []
+    by_day: dict[tuple[str, date], Review] = {}
     for review in found:
         if review.decidable and review.applied_on is not None:
             rows.append({"certificate_id": review.certificate_id, "applied_on": review.applied_on})

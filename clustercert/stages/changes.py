@@ -22,12 +22,13 @@ import pandas as pd
 from clustercert import contract
 from clustercert.intake import TypedTable, read_typed_table, table_files
 from clustercert.issue import Issue
-from clustercert.management.changes import SOURCE_MONITORING, check_filings
+from clustercert.management.changes import SOURCE_MONITORING, FilingCheck, check_filings
 from clustercert.management.deadlines import DeadlineRule
 from clustercert.management.parameters import ManagementParameters
 from clustercert.management.tables import plain_rows, records
 from clustercert.policy import Policy
 from clustercert.registry import Registry
+from clustercert.registry.models import Certification, Cluster
 from clustercert.stages import certificates as held
 from clustercert.stages import grounds
 
@@ -87,19 +88,27 @@ class ChangesOutcome:
 
 def decide(inputs: ChangesInputs, reads: list[TypedTable], *, as_of: date, policy: Policy) -> ChangesOutcome:
     params = ManagementParameters.from_policy(policy)
-    judge = {
-        "filing_window_months": params.filing_window_months,
-        "as_of": as_of,
-        "deadline_rule": DeadlineRule.from_policy(policy),
-    }
+    rule = DeadlineRule.from_policy(policy)
+
+    def judge(filings: pd.DataFrame, declared: pd.DataFrame | None, **file: str) -> FilingCheck:
+        return check_filings(
+            filings,
+            declared,
+            inputs.certificates,
+            filing_window_months=params.filing_window_months,
+            as_of=as_of,
+            deadline_rule=rule,
+            **file,
+        )
+
     issues = [i for r in reads for i in r.issues]
     rows: list[dict[str, Any]] = []
     for read in reads:  # each file judged on its own, so every row names its file
-        check = check_filings(read.frame, None, inputs.certificates, filings_file=read.file, **judge)
+        check = judge(read.frame, None, filings_file=read.file)
         rows += plain_rows(check.rows)
         issues += check.issues
     filed = pd.concat([inputs.recorded, *(r.frame for r in reads if not r.frame.empty)], ignore_index=True)
-    unfiled = check_filings(filed, inputs.declared, inputs.certificates, **judge)
+    unfiled = judge(filed, inputs.declared)
     rows += [r for r in plain_rows(unfiled.rows) if r["source"] == SOURCE_MONITORING]
     rows.sort(key=lambda r: (r["certificate_id"], r["changed_on"], r["change_type"], r["source"], r["file"]))
     return ChangesOutcome(as_of, rows, issues, params.holiday_extension)
@@ -114,7 +123,7 @@ def record(
         for row in outcome.rows:
             if row["on_time"] is None:
                 continue  # declared, and its filing deadline has not passed yet
-            before = tx.cluster(tx.certification(row["certificate_id"]).cluster_key)
+            before = tx.require(Cluster, tx.require(Certification, row["certificate_id"]).cluster_key)
             old = {k: getattr(before, k) for k in CLUSTER_FACTS}
             tx.record_change_filing(
                 row["certificate_id"],
@@ -125,7 +134,7 @@ def record(
                 filed_on=row["filed_on"],
                 source=row["source"],
             )
-            after = tx.cluster(before.cluster_key)
+            after = tx.require(Cluster, before.cluster_key)
             applied += any(getattr(after, k) != v for k, v in old.items())
         new = grounds.record(tx, as_of=outcome.as_of, policy=policy, grounds=grounds.CHANGE_GROUNDS)
     return {"registry_updates": applied, "revocation_proposals_new": new}

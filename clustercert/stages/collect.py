@@ -78,7 +78,7 @@ def _cluster(sub: Submission) -> str | None:
     return cluster_key(sub.profile_value("county_code"), sub.profile_value("cluster_name"))
 
 
-def _newness(sub: Submission, known: Known) -> tuple:
+def _newness(sub: Submission, known: Known) -> tuple[bool, bool, str, str, str]:
     """Which of two files of one cluster is the newer: one that arrives in this run over one the
     registry already holds; the registry's current one over its superseded ones (a repeated run
     changes nothing); then the later 申报日期 the county wrote on it; then receipt, then file name."""

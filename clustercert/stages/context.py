@@ -85,7 +85,9 @@ def registry(url: str | None) -> Registry:
 
 @lru_cache(maxsize=16)
 def _context(key: str, reports: str | None) -> CampaignContext:
-    return CampaignContext.open(CampaignSetup.from_parameters(**json.loads(key)), reports and Path(reports))
+    return CampaignContext.open(
+        CampaignSetup.from_parameters(**json.loads(key)), None if reports is None else Path(reports)
+    )
 
 
 def context(setup: CampaignSetup, reports: Path | str | None = None) -> CampaignContext:

@@ -31,6 +31,7 @@ from clustercert.management.revocation import propose_revocations
 from clustercert.management.tables import plain_rows, records
 from clustercert.policy import Policy
 from clustercert.registry import Registry, Transaction
+from clustercert.registry.models import Certification
 from clustercert.stages import certificates as held
 from clustercert.stages import grounds
 
@@ -98,9 +99,18 @@ class _Lifecycle:
 
 def decide(inputs: ExpiryInputs, *, as_of: date, policy: Policy) -> ExpiryOutcome:
     params = ManagementParameters.from_policy(policy)
-    bands = {"expiry_notice_days": params.expiry_notice_days, "review_window_days": params.review_window_days}
+
+    def classify(certificates: pd.DataFrame, applications: pd.DataFrame) -> pd.DataFrame:
+        return classify_expiry(
+            certificates,
+            as_of,
+            applications,
+            expiry_notice_days=params.expiry_notice_days,
+            review_window_days=params.review_window_days,
+        )
+
     applications, by_day = held.pending_applications(inputs.reviews)
-    rows = classify_expiry(inputs.certificates, as_of, applications, **bands)
+    rows = classify(inputs.certificates, applications)
     lifecycle = _Lifecycle(inputs.certificates)
     renewals: list[Renewal] = []
     failed: list[ReviewOutcome] = []
@@ -118,13 +128,14 @@ def decide(inputs: ExpiryInputs, *, as_of: date, policy: Policy) -> ExpiryOutcom
             continue
         outcome = review.outcome(row["valid_until"], params.renewal_years)
         if outcome.passed:
-            renewals.append(Renewal(cid, outcome.new_valid_until, review.submission_id, outcome.explanation))
+            renewals.append(Renewal(cid, outcome.renewed_until, review.submission_id, outcome.explanation))
             lifecycle.status[cid] = Status.RENEWED
         else:
             failed.append(outcome)
     certificates, applications = _renewed(inputs, renewals)
-    rows = classify_expiry(certificates, as_of, applications, **bands)
-    earlier, today = set(), set()
+    rows = classify(certificates, applications)
+    earlier: set[tuple[str, int, date]] = set()
+    today: set[tuple[str, int, date]] = set()
     for cid, days, until, sent_on in inputs.notices_sent:
         (today if sent_on == as_of else earlier).add((cid, days, until))
     notices = plain_rows(expiry_notices(rows, already_sent=earlier - today))
@@ -161,7 +172,7 @@ def _notice_key(notice: dict[str, Any]) -> tuple[str, int, date]:
 
 def _move(tx: Transaction, move: Move) -> None:
     """A move, when the lifecycle allows it from where the certificate is (a re-run moves nothing)."""
-    cert = tx.certification(move.certificate_id)
+    cert = tx.require(Certification, move.certificate_id)
     if cert.status == move.target or move.target not in allowed_targets(
         cert.status, EntityKind.CERTIFICATION
     ):

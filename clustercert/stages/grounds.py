@@ -37,6 +37,7 @@ from clustercert.management.revocation import GROUNDS, propose_revocations, veto
 from clustercert.management.tables import is_blank, records, text
 from clustercert.policy import Policy
 from clustercert.registry import Registry, Transaction
+from clustercert.registry.models import RevocationProposal
 from clustercert.stages import certificates as held
 
 ALL_GROUNDS = ("15.1", "15.2", "15.3", "15.4", "15.5")
@@ -204,7 +205,7 @@ def record(
 
 
 # -- what the revocation stage lists --------------------------------------------------------------
-def proposal_row(proposal: Any) -> dict[str, Any]:
+def proposal_row(proposal: RevocationProposal) -> dict[str, Any]:
     """A recorded proposal as a revocation_proposals.csv row."""
     return {
         "certificate_id": proposal.certificate_id,

@@ -31,6 +31,7 @@ from clustercert.campaign.certification import Certification
 from clustercert.campaign.decisions import DECISION_SHEETS, SUFFIXES
 from clustercert.campaign.preflight import UNAVAILABLE, Refused
 from clustercert.registry import Registry, Transaction, cluster_key, payload_to_cluster_data
+from clustercert.registry.models import Submission as SubmissionRow
 from clustercert.rules import Evaluation, evaluate
 from clustercert.stages.context import CampaignContext
 from clustercert.submission import ClusterData, Submission
@@ -85,10 +86,12 @@ def changes(
         old, now = issued.get(cid), new.get(cid)
         if old == now:
             continue
-        if now is None:
+        if old is not None and now is None:
             lines.append(f"{cid}（{names.get(old.submission_id, old.submission_id)}）将不再认定")
-        elif old is None:
+        elif now is not None and old is None:
             lines.append(f"将新增认定编号 {cid}（{names.get(now.submission_id, now.submission_id)}）")
+        elif old is None or now is None:
+            continue  # both absent: equal, seen above
         elif old.submission_id != now.submission_id:
             lines.append(
                 f"{cid} 将由申报 {old.submission_id}（{names.get(old.submission_id, '')}）改为 "
@@ -164,10 +167,10 @@ def check_collect(registry: Registry, ctx: CampaignContext, current: Sequence[Su
     check_unchanged(done, simulate(ctx, data), names, "；".join(why))
 
 
-def _kept(known: Mapping[str, object], new: Sequence[Submission]) -> dict[str, object]:
+def _kept(known: Mapping[str, SubmissionRow], new: Sequence[Submission]) -> dict[str, SubmissionRow]:
     """The registry's current submissions that this run's new files do not supersede."""
     replaced = {cluster_key(s.profile_value("county_code"), s.profile_value("cluster_name")) for s in new}
-    return {sid: r for sid, r in known.items() if r.cluster_key is None or r.cluster_key not in replaced}  # type: ignore[attr-defined]
+    return {sid: r for sid, r in known.items() if r.cluster_key is None or r.cluster_key not in replaced}
 
 
 def _validated(subs: Sequence[Submission], ctx: CampaignContext) -> dict[str, ClusterData]:

@@ -24,6 +24,7 @@ from clustercert.issue import Issue, Severity
 from clustercert.lifecycle import Status
 from clustercert.policy import Policy
 from clustercert.registry import Registry, cluster_data_to_payload
+from clustercert.registry.models import Submission as SubmissionRow
 from clustercert.rules import Evaluation, evaluate
 from clustercert.stages.evaluations import record_evaluation
 from clustercert.submission import Submission
@@ -139,5 +140,8 @@ def record(
                 payload=None if result.data is None else cluster_data_to_payload(result.data),
                 article=ARTICLE,
             )
-            if app.evaluation is not None and tx.submission(sub.submission_id).status == Status.VALID:
+            if (
+                app.evaluation is not None
+                and tx.require(SubmissionRow, sub.submission_id).status == Status.VALID
+            ):
                 record_evaluation(tx, app.evaluation, policy_name=policy.name, as_of=as_of)

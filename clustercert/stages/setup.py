@@ -75,7 +75,8 @@ def code_version() -> str:
             module = __import__(name)
         except ImportError:  # pragma: no cover - both ship with the package
             continue
-        roots.append(Path(module.__file__).parent)
+        if module.__file__ is not None:  # a regular package, not a namespace one
+            roots.append(Path(module.__file__).parent)
     for root in roots:
         for path in sorted(root.rglob("*")):
             if path.suffix in (".py", ".yaml", ".csv", ".j2") and "__pycache__" not in path.parts:

@@ -76,8 +76,8 @@ def load(recorded: Recorded, ctx: CampaignContext) -> Submission:
     found in the archive (a file too large to keep) becomes the same located error intake gave.
     """
     missing = [s.name for s in recorded.sources if not s.archived_path or not Path(s.archived_path).is_file()]
-    names = [_plain_name(s.name) for s in recorded.sources]
-    if not recorded.sources or missing or any(n is None for n in names):
+    names = [parts for s in recorded.sources if (parts := _plain_name(s.name)) is not None]
+    if not recorded.sources or missing or len(names) < len(recorded.sources):
         problem = Problem(
             "intake.not_archived",
             f"原始文件未能归档（{'、'.join(missing) or recorded.file}：过大或无法读取），请重新报送",
@@ -91,10 +91,10 @@ def load(recorded: Recorded, ctx: CampaignContext) -> Submission:
         )
     with tempfile.TemporaryDirectory(prefix="clustercert-read-") as tmp:
         for source, parts in zip(recorded.sources, names, strict=True):
-            link = Path(tmp, *parts)  # type: ignore[misc]
+            link = Path(tmp, *parts)
             link.parent.mkdir(parents=True, exist_ok=True)
             os.symlink(Path(source.archived_path).resolve(), link)
-        top = Path(tmp, names[0][0])  # type: ignore[index]
+        top = Path(tmp, names[0][0])
         sub = read_submission(top, campaign_year=ctx.year)
     return dataclasses.replace(sub, sources=list(recorded.sources))
 

@@ -123,16 +123,21 @@ def prepare(registry: Registry, question: Question) -> tuple[Campaign, Policy, P
     try:
         row = registry.campaign(question.year)
         if row is None:
-            raise Refused(
-                f"登记库中没有{question.year}年度的认定工作 / the registry holds no campaign for {question.year}",
-                UNAVAILABLE,
-            )
+            raise _no_campaign(question.year)
         before, after = _policies(question, row.policy_name, dict(row.overrides or {}), row.as_of)
         campaign = read_campaign(registry, question.year)
+        if campaign is None:  # deleted since `row` was read
+            raise _no_campaign(question.year)
     except sa.exc.SQLAlchemyError as exc:
         detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         raise Refused(f"无法读取登记库 / cannot read the registry: {detail}", UNAVAILABLE) from None
-    return campaign, before, after  # type: ignore[return-value]
+    return campaign, before, after
+
+
+def _no_campaign(year: int) -> Refused:
+    return Refused(
+        f"登记库中没有{year}年度的认定工作 / the registry holds no campaign for {year}", UNAVAILABLE
+    )
 
 
 def _policies(

@@ -13,6 +13,7 @@ triggers that refuse UPDATE and DELETE on both backends.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -28,11 +29,11 @@ def _instant() -> sa.DateTime:
     return sa.DateTime(timezone=True)  # UTC; naive UTC text on SQLite
 
 
-def _json() -> sa.types.TypeEngine:
+def _json() -> sa.types.TypeEngine[Any]:
     return sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
 
 
-def _run_id() -> sa.Column:
+def _run_id() -> sa.Column[str]:
     return sa.Column("flow_run_id", sa.String(64), nullable=True)
 
 
