@@ -36,7 +36,7 @@ class _Context:
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
         self._source = self.context.data_sources.add_pandas("clustercert")
         self._batches: dict[str, Any] = {}
-        self._suites: dict[tuple, Any] = {}
+        self._suites: dict[tuple[Any, ...], Any] = {}
 
     def batch_definition(self, table: str) -> Any:
         if table not in self._batches:

@@ -149,7 +149,7 @@ def _year_on_year(annual: pd.DataFrame) -> pd.DataFrame:
     keys = [c.key for c in YOY_COLUMNS]
     now_all = ordered[keys].to_numpy(dtype=float)
     before_all = previous[keys].to_numpy(dtype=float)
-    out["yoy_label"] = np.where(has_ratio, labels[worst], None)
+    out["yoy_label"] = np.where(has_ratio, labels[worst], np.full(len(ordered), None, dtype=object))
     out["yoy_value"] = np.where(has_ratio, now_all[rows, worst], np.nan)
     out["yoy_previous"] = np.where(has_ratio, before_all[rows, worst], np.nan)
     return out.sort_index()

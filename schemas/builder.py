@@ -40,10 +40,11 @@ def _load_checks_without_hypothesis() -> None:
 _load_checks_without_hypothesis()
 
 # Dates are entered (or normalised by intake) as YYYY-MM-DD; nothing else is guessed.
-DATE_DTYPE = pandas_engine.DateTime(unit="ns", to_datetime_kwargs={"format": "%Y-%m-%d"})
+# (pandera declares DateTime's fields with its own dataclass decorator, which mypy cannot read)
+DATE_DTYPE = pandas_engine.DateTime(unit="ns", to_datetime_kwargs={"format": "%Y-%m-%d"})  # type: ignore[call-arg]
 
 
-def pandera_dtype(kind: Kind):
+def pandera_dtype(kind: Kind) -> str | pandas_engine.DateTime | None:
     """The dtype Pandera coerces a column of this kind to (YES_NO becomes bool after validation).
 
     None for text: the cells already are strings (normalised before validation), and a dtype
@@ -85,9 +86,9 @@ def empty_typed(sheet: Sheet) -> pd.DataFrame:
 class SheetSchema:
     sheet: Sheet
     schema: pa.DataFrameSchema
+    lenient: pa.DataFrameSchema  # the same dtypes, no checks, blanks allowed (`readable`)
     rules: Mapping[tuple[str, str], Rule] = field(default_factory=dict)  # (column key, rule name)
     expected: Mapping[str, str] = field(default_factory=dict)  # column key → what it must hold
-    lenient: pa.DataFrameSchema | None = None  # the same dtypes, no checks, blanks allowed (`readable`)
 
     def rule(self, column: str, name: str) -> Rule | None:
         return self.rules.get((column, name))

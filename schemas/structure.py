@@ -132,11 +132,12 @@ def check_structures(subs: Sequence[Submission], workbook: Workbook = SUBMISSION
             if kv_sheet.key in typed[i]:
                 result.profile = _profile_dict(typed[i][kv_sheet.key], kv_sheet)
             if kv_sheet.key in result.frames:
-                passed = result.profile is not None  # then both come from the same typed frame
-                values = (
-                    dict(result.profile) if passed else _profile_dict(result.frames[kv_sheet.key], kv_sheet)
+                profile = result.profile  # when it passed, both come from the same typed frame
+                result.profile_values = (
+                    dict(profile)
+                    if profile is not None
+                    else _profile_dict(result.frames[kv_sheet.key], kv_sheet)
                 )
-                result.profile_values = values
     return results
 
 
@@ -150,8 +151,9 @@ def _failed_cells(sheet: Sheet, cases: pd.DataFrame) -> dict[str, list[int] | No
             continue
         located = case.index is not None and not pd.isna(case.index)
         if located:
-            if bad.setdefault(key, []) is not None:
-                bad[key].append(int(case.index))
+            positions = bad.setdefault(key, [])
+            if positions is not None:
+                positions.append(int(case.index))
         elif not (key in coerce_failed or check.startswith("dtype(")):
             bad[key] = None  # e.g. a column-wide check: nothing of the column is trusted
     return bad

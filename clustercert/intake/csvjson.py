@@ -66,7 +66,7 @@ def read_csv_file(path: Path, sheet: str, file_label: str) -> tuple[RawSheet | N
     return parse_csv(text, sheet, file_label)
 
 
-class _Object(dict):
+class _Object(dict[str, Any]):
     """A JSON object as parsed, with the keys it repeated (JSON allows it; we must not pick one)."""
 
     def __init__(self, pairs: list[tuple[str, Any]]) -> None:
@@ -179,13 +179,13 @@ def parse_json(data: bytes) -> tuple[list[RawSheet], list[Problem]]:
         return [], [
             Problem("intake.unreadable", f"JSON 无法读取（{type(exc).__name__}），请检查内容后重新报送")
         ]
-    if not isinstance(doc, dict):
+    if not isinstance(doc, _Object):  # every JSON object is one (object_pairs_hook)
         return [], [Problem("intake.unreadable", 'JSON 顶层应为对象：{"工作表名": [记录, …], …}')]
     sheets: list[RawSheet] = []
     problems: list[Problem] = [_repeated_key(name, "工作表", name) for name in doc.repeated]
     for name, body in doc.items():
         name = str(name)
-        if isinstance(body, dict):
+        if isinstance(body, _Object):
             raw, found = _fields_sheet(name, body)
         elif isinstance(body, list):
             raw, found = _records_sheet(name, body)

@@ -22,12 +22,12 @@ _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 # Full-width forms people type with a Chinese IME. In number and date columns every one of them is
 # mapped; in text columns only a value made *entirely* of such characters (a code typed full-width,
 # e.g. "Ｃ１４６９") is mapped, so that names keep the form they were written in.
-_FULL_WIDTH_ALNUM = {
+_FULL_WIDTH_ALNUM: dict[int, int | str] = {
     **{0xFF10 + i: ord("0") + i for i in range(10)},
     **{0xFF21 + i: ord("A") + i for i in range(26)},
     **{0xFF41 + i: ord("a") + i for i in range(26)},
 }
-_FULL_WIDTH_NUMBER = {
+_FULL_WIDTH_NUMBER: dict[int, int | str] = {
     **_FULL_WIDTH_ALNUM,
     ord("．"): ".",
     ord("－"): "-",

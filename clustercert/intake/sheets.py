@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -30,8 +30,12 @@ _FIELD_FORMS = {header_form(n) for n in KEY_VALUE_HEADERS[0]}
 _VALUE_FORMS = {header_form(n) for n in KEY_VALUE_HEADERS[1]}
 
 
-def _lookup(items: Iterable[Sheet | Column]) -> dict[str, Sheet | Column]:
-    found: dict[str, Sheet | Column] = {}
+_Named = TypeVar("_Named", Sheet, Column)
+
+
+def _lookup(items: Iterable[_Named]) -> dict[str, _Named]:
+    """Each item by the header form of its label and of its key (the label wins a clash)."""
+    found: dict[str, _Named] = {}
     for item in items:
         found.setdefault(header_form(item.label), item)
         found.setdefault(header_form(item.key), item)
@@ -85,7 +89,7 @@ def _uncomputed(sheet: Sheet, col: Column, row: int) -> Problem:
     return Problem("intake.formula_without_value", message, sheet=sheet.label, row=row, column=col.label)
 
 
-def _cell(sheet: Sheet, col: Column, row: int, value, problems: list[Problem]) -> str:  # noqa: ANN001
+def _cell(sheet: Sheet, col: Column, row: int, value: Any, problems: list[Problem]) -> str:
     """One cell's normalised text; a formula without its result is reported and read as blank."""
     if value is UNCOMPUTED:
         problems.append(_uncomputed(sheet, col, row))
@@ -249,16 +253,16 @@ def assemble(
     tables: dict[str, pd.DataFrame] = {}
     field_rows: dict[str, dict[str, int]] = {}
     for sheet in workbook.sheets:
-        raw = found.get(sheet.key)
-        if raw is not None and raw.failed:
+        found_raw = found.get(sheet.key)
+        if found_raw is not None and found_raw.failed:
             continue
-        if raw is None:
+        if found_raw is None:
             msg = f"缺少工作表“{sheet.label}”，请按模板补充该工作表（即使没有数据也须保留表头）"
             problems.append(Problem("intake.missing_sheet", msg, sheet=sheet.label))
         elif sheet.key_value:
-            tables[sheet.key], field_rows[sheet.key], found_problems = key_value_frame(sheet, raw)
+            tables[sheet.key], field_rows[sheet.key], found_problems = key_value_frame(sheet, found_raw)
             problems.extend(found_problems)
         else:
-            tables[sheet.key], found_problems = table_frame(sheet, raw)
+            tables[sheet.key], found_problems = table_frame(sheet, found_raw)
             problems.extend(found_problems)
     return tables, field_rows, problems

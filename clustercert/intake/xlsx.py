@@ -19,6 +19,7 @@ import datetime as dt
 import io
 import math
 import zipfile
+from collections.abc import Sequence
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -189,7 +190,7 @@ _is_float = float.__instancecheck__
 
 def sheet_rows(
     values: list[list[Any]], scan: SheetScan, special: dict[tuple[int, int], Any]
-) -> list[tuple[int, list[Any]]] | None:
+) -> list[tuple[int, Sequence[Any]]] | None:
     """calamine's grid (from A1) → the reference reader's non-empty rows: each at its Excel row,
     formula and error cells as the reference reader reads them, the header row with as many cells
     as its XML has (the one row whose length tells: a header cell may be empty).
@@ -206,7 +207,7 @@ def sheet_rows(
         cells[column - 1] = value
     if not _plain_values(values, scan.uses_dates):
         return None
-    rows: list[tuple[int, list[Any]]] = []
+    rows: list[tuple[int, Sequence[Any]]] = []
     for index, cells in enumerate(values):
         if any(cells):  # not blank unless every truthy cell is white space
             for value in cells:
@@ -220,7 +221,7 @@ def sheet_rows(
         width = scan.widths.get(number)
         if width is None:
             return None  # the header lies past the rows the scan counted
-        rows[0] = (number, header[:width] + [""] * (width - len(header)))
+        rows[0] = (number, [*header[:width], *[""] * (width - len(header))])
     return rows
 
 

@@ -9,6 +9,7 @@ workbook does not pay for importing openpyxl. openpyxl parses XML through defuse
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +37,13 @@ class _SheetParser(WorkSheetParser):
       every row of a hostile sheet.
     """
 
-    def parse_cell(self, element):  # noqa: ANN001, ANN201 - openpyxl's signature
+    def parse_cell(self, element: Any) -> dict[str, Any]:
         cell = super().parse_cell(element)
         if cell["value"] is None and cell["data_type"] != "str" and element.find(FORMULA_TAG) is not None:
             cell["value"] = UNCOMPUTED
         return cell
 
-    def parse_row(self, row):  # noqa: ANN001, ANN201 - openpyxl's signature
+    def parse_row(self, row: Any) -> tuple[int, list[dict[str, Any]]]:
         number, cells = super().parse_row(row)
         self.row_dimensions.pop(str(number), None)
         return number, cells
@@ -68,7 +69,7 @@ class _WorkbookReader(ExcelReader):
 
 def _sheet_rows(
     reader: _WorkbookReader, title: str, part: str, last_row: int
-) -> tuple[list[tuple[int, list[Any]]], Problem | None]:
+) -> tuple[list[tuple[int, Sequence[Any]]], Problem | None]:
     """The non-empty rows of a sheet (Excel row numbers kept, at most MAX_COLUMNS cells each).
 
     A sheet whose declared dimension runs past `last_row` is refused before any of it is read; one
@@ -78,7 +79,7 @@ def _sheet_rows(
     if declared is not None and declared > last_row:
         return [], too_many_rows(title, last_row + 1, declared=declared)
     book = reader.wb
-    rows: list[tuple[int, list[Any]]] = []
+    rows: list[tuple[int, Sequence[Any]]] = []
     with reader.archive.open(part) as source:
         parser = _SheetParser(
             source,
@@ -133,9 +134,10 @@ def read_with_openpyxl(path: Path, last_row: int) -> tuple[list[RawSheet], list[
 def _unreadable(exc: BaseException) -> Problem:
     kind = type(exc).__name__
     chain: list[BaseException] = []
-    while exc is not None and len(chain) < 10:  # openpyxl wraps defusedxml's refusal in a ValueError
-        chain.append(exc)
-        exc = exc.__cause__ or exc.__context__
+    link: BaseException | None = exc
+    while link is not None and len(chain) < 10:  # openpyxl wraps defusedxml's refusal in a ValueError
+        chain.append(link)
+        link = link.__cause__ or link.__context__
     if any(isinstance(e, DefusedXmlException) for e in chain):
         return Problem(
             "intake.unreadable", "工作簿含有不安全的 XML 内容（实体或外部引用），已拒绝读取；请重新导出后报送"

@@ -198,7 +198,9 @@ class Cell:
             if value
         )
         body = str(self.svg) if self.svg else ""
-        body += f'<a href="{escape(self.href)}">{escape(self.text)}</a>' if self.href else str(escape(self.text))
+        body += (
+            f'<a href="{escape(self.href)}">{escape(self.text)}</a>' if self.href else str(escape(self.text))
+        )
         if self.mark:
             body += f' <span class="mark" title="{escape(self.mark_title)}">{escape(self.mark)}</span>'
         body += "".join(f"<div>{escape(part)}</div>" for part in self.stack)

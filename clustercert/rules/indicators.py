@@ -106,7 +106,16 @@ def records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
     return [dict(row) for row in rows_of(frame)]
 
 
-_ROWS: dict[int, tuple[weakref.ref, list[dict[str, Any]]]] = {}
+_ROWS: dict[int, tuple[weakref.ref[pd.DataFrame], list[dict[str, Any]]]] = {}
+
+
+def _forget(cache: dict[int, Any], key: int) -> Callable[[weakref.ref[pd.DataFrame]], None]:
+    """A weakref callback: drop the cache's entry for a frame once the frame is gone."""
+
+    def forget(_gone: weakref.ref[pd.DataFrame]) -> None:
+        cache.pop(key, None)
+
+    return forget
 
 
 def rows_of(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
@@ -120,7 +129,7 @@ def rows_of(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
         return cached[1]
     columns = {name: frame[name].tolist() for name in frame.columns}
     found = [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
-    _ROWS[key] = (weakref.ref(frame, lambda _ref, key=key: _ROWS.pop(key, None)), found)
+    _ROWS[key] = (weakref.ref(frame, _forget(_ROWS, key)), found)
     return found
 
 
@@ -382,7 +391,7 @@ def counted(measured: Measured[Fraction]) -> Fraction:
     return measured.value
 
 
-_EVIDENCE: dict[int, tuple[weakref.ref, dict[str, tuple[bool, str, tuple[int, ...]]]]] = {}
+_EVIDENCE: dict[int, tuple[weakref.ref[pd.DataFrame], dict[str, tuple[bool, str, tuple[int, ...]]]]] = {}
 
 
 def _evidence(data: ClusterData) -> dict[str, tuple[bool, str, tuple[int, ...]]]:
@@ -395,7 +404,7 @@ def _evidence(data: ClusterData) -> dict[str, tuple[bool, str, tuple[int, ...]]]
     if cached is not None and cached[0]() is frame:
         return cached[1]
     found = _read_evidence(frame)
-    _EVIDENCE[key] = (weakref.ref(frame, lambda _ref, key=key: _EVIDENCE.pop(key, None)), found)
+    _EVIDENCE[key] = (weakref.ref(frame, _forget(_EVIDENCE, key)), found)
     return found
 
 
