@@ -6,6 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
 
 from clustercert.lifecycle import EntityKind, Status, check_transition
 from clustercert.registry.core import Conflict, RegistryError, TransactionCore
@@ -37,20 +40,66 @@ class CertificationInput:
 
 class CertificationWrites(TransactionCore):
     def certify(self, rows: Iterable[CertificationInput]) -> list[Certification]:
-        """Issue certificates (第十条). Idempotent by submission: a certified one keeps its certificate."""
+        """Issue certificates (第十条). Idempotent by submission: a certified one keeps its certificate.
+
+        What it checks against is read in a few queries for all the rows (the certificates the
+        submissions already hold, the ids already issued, the profiles, the clusters), so that a
+        campaign's certificates are written together when the transaction ends.
+        """
+        items = list(rows)
+        held = self._certificates_held([i.submission_id for i in items])
+        taken = self._certificate_ids_taken([i.certificate_id for i in items])
+        new = [i for i in items if i.submission_id not in held]
+        profiles = self.profiles(i.submission_id for i in new)
+        self._load_clusters_of([i.submission_id for i in new])
         issued: list[Certification] = []
-        for item in rows:
-            existing = self.certification_for(item.submission_id)
+        for item in items:
+            existing = held.get(item.submission_id)
             if existing is not None:
                 issued.append(existing)
                 continue
-            issued.append(self._issue(item))
+            if item.certificate_id in taken:
+                raise Conflict(
+                    f"certificate id {item.certificate_id} is already issued to another submission"
+                )
+            taken.add(item.certificate_id)
+            cert = self._issue(item, profiles.get(item.submission_id, {}))
+            held[item.submission_id] = cert
+            issued.append(cert)
         return issued
 
-    def _issue(self, item: CertificationInput) -> Certification:
+    def _certificates_held(self, submission_ids: list[str]) -> dict[str, Certification]:
+        found: dict[str, Certification] = {}
+        for start in range(0, len(submission_ids), 500):
+            query = sa.select(Certification).where(
+                Certification.submission_id.in_(submission_ids[start : start + 500])
+            )
+            found.update((c.submission_id, c) for c in self.session.scalars(query))
+        return found
+
+    def _certificate_ids_taken(self, certificate_ids: list[str]) -> set[str]:
+        taken: set[str] = set()
+        for start in range(0, len(certificate_ids), 500):
+            query = sa.select(Certification.certificate_id).where(
+                Certification.certificate_id.in_(certificate_ids[start : start + 500])
+            )
+            taken.update(self.session.scalars(query))
+        return taken
+
+    def _load_clusters_of(self, submission_ids: list[str]) -> None:
+        """The submissions' clusters into this transaction (kept while it lasts), one query per 500."""
+        kept = getattr(self, "_clusters", {})
+        for start in range(0, len(submission_ids), 500):
+            query = (
+                sa.select(Cluster)
+                .join(Submission, Submission.cluster_key == Cluster.cluster_key)
+                .where(Submission.submission_id.in_(submission_ids[start : start + 500]))
+            )
+            kept.update((c.cluster_key, c) for c in self.session.scalars(query))
+        self._clusters = kept
+
+    def _issue(self, item: CertificationInput, profile: dict[str, Any]) -> Certification:
         submission = self.require(Submission, item.submission_id)
-        if self.session.get(Certification, item.certificate_id) is not None:
-            raise Conflict(f"certificate id {item.certificate_id} is already issued to another submission")
         if submission.cluster_key is None:
             raise RegistryError(f"submission {item.submission_id} names no known cluster")
         if item.valid_until <= item.certified_on:
@@ -86,13 +135,11 @@ class CertificationWrites(TransactionCore):
             article="第十条",
         )
         submission.status, submission.updated_at = str(Status.CERTIFIED), now
-        self._adopt_profile(submission, item.certificate_id)
-        self.session.flush()
+        self._adopt_profile(submission, profile, item.certificate_id)
         return cert
 
-    def _adopt_profile(self, submission: Submission, certificate_id: str) -> None:
+    def _adopt_profile(self, submission: Submission, profile: dict[str, Any], certificate_id: str) -> None:
         """The certified submission's profile becomes the cluster's current facts (audited)."""
-        profile = (submission.payload or {}).get("profile") or {}
         cluster = self.require(Cluster, submission.cluster_key)
         reason = f"认定时申报材料所载集群信息（认定编号 {certificate_id}）"
         for source, field in _PROFILE_TO_CLUSTER.items():

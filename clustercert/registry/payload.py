@@ -11,12 +11,14 @@ import math
 from datetime import date, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from clustercert.contract import PROFILE, SUBMISSION, Kind, Sheet
 from clustercert.submission import ROW, ClusterData
 
-PAYLOAD_FORMAT = 1
+PAYLOAD_FORMAT = 2  # each table column by column; format 1 (row by row, until 2026-12) is still read
+_READABLE_FORMATS = (1, 2)
 _TABLES = tuple(s for s in SUBMISSION.sheets if not s.key_value)
 
 
@@ -35,12 +37,21 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _records(frame: pd.DataFrame, sheet: Sheet) -> list[dict[str, Any]]:
-    columns = [c for c in (*sheet.keys, ROW) if c in frame.columns]
-    if not columns:
-        return [{} for _ in range(len(frame))]
-    values = [list(map(_plain, frame[c].tolist())) for c in columns]  # column by column: no row objects
-    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+def _plain_column(series: pd.Series) -> list[Any]:
+    """A column's cells as JSON-safe scalars (what `_plain` gives each), at numpy speed where the
+    dtype tells: floats (NaN → None), plain integers and booleans."""
+    dtype = series.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "iub":
+        return series.tolist()
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        values = series.tolist()
+        return [None if v != v else v for v in values] if series.isna().any() else values
+    return list(map(_plain, series.tolist()))
+
+
+def _columns(frame: pd.DataFrame, sheet: Sheet) -> dict[str, Any]:
+    names = [c for c in (*sheet.keys, ROW) if c in frame.columns]
+    return {"rows": len(frame), "columns": {c: _plain_column(frame[c]) for c in names}}
 
 
 def cluster_data_to_payload(data: ClusterData) -> dict[str, Any]:
@@ -48,29 +59,42 @@ def cluster_data_to_payload(data: ClusterData) -> dict[str, Any]:
     return {
         "format": PAYLOAD_FORMAT,
         "profile": {k: _plain(v) for k, v in data.profile.items()},
-        "tables": {sheet.key: _records(getattr(data, sheet.key), sheet) for sheet in _TABLES},
+        "tables": {sheet.key: _columns(getattr(data, sheet.key), sheet) for sheet in _TABLES},
     }
 
 
-def _typed_series(values: list[Any], kind: Kind) -> pd.Series:
+def _typed_array(values: list[Any], kind: Kind) -> Any:
+    """One stored column as the array its typed frame holds (NaN, NA or NaT where None)."""
     if kind is Kind.INTEGER:
-        return pd.Series(values, dtype="Int64")
+        return pd.array(values, dtype="Int64")
     if kind in (Kind.AMOUNT, Kind.PERCENT):
-        return pd.Series([math.nan if v is None else v for v in values], dtype="float64")
+        return np.array(values, dtype="float64")
     if kind is Kind.DATE:
-        return pd.Series(pd.to_datetime(values), dtype="datetime64[ns]")
+        return np.array(values, dtype="datetime64[ns]")  # ISO dates, as `_plain` wrote them
     if kind is Kind.YES_NO:
-        return pd.Series(values, dtype="bool")
-    return pd.Series(values, dtype="str")
+        return np.array(values, dtype="bool")
+    return pd.array(values, dtype="str")
 
 
-def _frame(rows: list[dict[str, Any]], sheet: Sheet) -> pd.DataFrame:
-    columns: dict[str, pd.Series] = {}
-    for col in sheet.columns:
-        columns[col.key] = _typed_series([r.get(col.key) for r in rows], col.kind)
-    if rows and ROW in rows[0]:
-        columns[ROW] = pd.Series([r[ROW] for r in rows], dtype="int64")
-    return pd.DataFrame(columns)
+def _frame(table: dict[str, Any] | list[dict[str, Any]], sheet: Sheet) -> pd.DataFrame:
+    """A typed table from its stored columns (format 2) or rows (format 1), built from arrays at once
+    (a frame of Series costs several times more)."""
+    if isinstance(table, list):  # format 1: one object per row
+        table = {
+            "rows": len(table),
+            "columns": {
+                key: [r.get(key) for r in table]
+                for key in (*sheet.keys, ROW)
+                if key != ROW or (table and ROW in table[0])
+            },
+        }
+    count, stored = table["rows"], table["columns"]
+    columns = {
+        col.key: _typed_array(stored.get(col.key) or [None] * count, col.kind) for col in sheet.columns
+    }
+    if ROW in stored and count:
+        columns[ROW] = np.array(stored[ROW], dtype="int64")
+    return pd.DataFrame(columns, copy=False)
 
 
 def _profile_value(key: str, value: Any) -> Any:
@@ -90,7 +114,7 @@ def payload_to_cluster_data(
     submission_id: str, file: str, sha256: str, payload: dict[str, Any]
 ) -> ClusterData:
     """Rebuild the typed `ClusterData` a stored payload was made from."""
-    if payload.get("format") != PAYLOAD_FORMAT:
+    if payload.get("format") not in _READABLE_FORMATS:
         raise ValueError(f"unknown payload format {payload.get('format')!r} for {submission_id}")
     tables = payload["tables"]
     return ClusterData(
@@ -98,5 +122,5 @@ def payload_to_cluster_data(
         file=file,
         sha256=sha256,
         profile={k: _profile_value(k, v) for k, v in payload["profile"].items()},
-        **{sheet.key: _frame(tables.get(sheet.key, []), sheet) for sheet in _TABLES},
+        **{sheet.key: _frame(tables.get(sheet.key) or [], sheet) for sheet in _TABLES},
     )

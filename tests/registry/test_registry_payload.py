@@ -6,6 +6,7 @@ from datetime import date
 
 import pandas as pd
 import pandas.testing as pdt
+import pytest
 from registry_helpers import submit
 
 from clustercert.registry import Registry, cluster_data_to_payload, payload_to_cluster_data
@@ -69,3 +70,31 @@ def test_round_trip_keeps_values_and_types(registry: Registry) -> None:
     assert back.designations["valid_until"].dtype == "datetime64[ns]"
     assert back.designations["valid_until"][0] == pd.Timestamp("2027-12-31")
     assert list(back.incidents.columns[:2]) == ["occurred_on", "uscc"] and back.incidents.empty
+
+
+def test_a_payload_of_format_1_reads_as_its_format_2_copy() -> None:
+    """Registries written before format 2 keep their rows (one object per row): they read the same."""
+    data = cluster_data()
+    current = cluster_data_to_payload(data)
+    assert current["format"] == 2
+    old = {
+        "format": 1,
+        "profile": current["profile"],
+        "tables": {
+            key: [
+                dict(zip(table["columns"], cells, strict=True))
+                for cells in zip(*table["columns"].values(), strict=True)
+            ]
+            for key, table in current["tables"].items()
+        },
+    }
+    assert len(old["tables"]["annual"]) == 3 and old["tables"]["annual"][1]["invention_patents"] is None
+    from_old = payload_to_cluster_data("s", "a.xlsx", "a" * 64, old)
+    from_new = payload_to_cluster_data("s", "a.xlsx", "a" * 64, current)
+    for key in ("annual", "enterprises", "designations", "incidents", "evidence", "plan_targets"):
+        pdt.assert_frame_equal(getattr(from_old, key), getattr(from_new, key), check_dtype=True)
+
+
+def test_an_unknown_payload_format_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown payload format 3"):
+        payload_to_cluster_data("s", "a.xlsx", "a" * 64, {"format": 3, "profile": {}, "tables": {}})
