@@ -317,8 +317,14 @@ class TransactionCore:
         if cached is not None:
             cached[(row.submission_id, row.policy_name)] = row
 
-    def evaluations(self, year: int | None = None, *, policy_name: str | None = None) -> list[Evaluation]:
+    def evaluations(
+        self, year: int | None = None, *, policy_name: str | None = None, criteria: bool = True
+    ) -> list[Evaluation]:
+        """The evaluations (of a campaign, under a policy); `criteria=False` leaves each one's criteria
+        rows (the largest column) unread until asked for."""
         query = sa.select(Evaluation).join(Submission)
+        if not criteria:
+            query = query.options(defer(Evaluation.criteria))
         if year is not None:
             query = query.where(Submission.campaign_year == year)
         if policy_name is not None:

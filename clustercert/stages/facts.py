@@ -79,7 +79,7 @@ def decision_rows(tx: Transaction, year: int, policy_name: str) -> pd.DataFrame:
     """Every current submission of the campaign with its facts and decisions, by submission id."""
     subs = tx.current_submissions(year, payload=False)
     ids = [s.submission_id for s in subs]
-    evaluations = {e.submission_id: e for e in tx.evaluations(year, policy_name=policy_name)}
+    evaluations = {e.submission_id: e for e in tx.evaluations(year, policy_name=policy_name, criteria=False)}
     certificates = {c.submission_id: c for c in tx.certificates_of(year)}
     moves = tx.last_moves(EntityKind.SUBMISSION, ids)
     profiles = tx.profiles(ids)
