@@ -242,6 +242,7 @@ def main() -> int:
         results,
         "a running `prefect server start`" if args.server else "a throw-away local server",
     )
+    report += "\n" + same_outputs(root, [m for m in results if m in ("baseline", "flow", "flow-dask")])
     (root.parent / f"{label}.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(report)
     return 0
@@ -284,6 +285,22 @@ def run_modes(args: argparse.Namespace, root: Path, api_url: str | None) -> dict
             return None
         results[mode] = json.loads(proc.stdout.strip().splitlines()[-1])
     return results
+
+
+COMPARED = ("validation_issues.csv", "criteria.csv", "decisions.csv", "certified.csv")
+
+
+def same_outputs(root: Path, modes: list[str]) -> str:
+    """Whether the modes that ran the campaign wrote the same extracts, byte for byte."""
+    if len(modes) < 2:
+        return ""
+    first, others = modes[0], modes[1:]
+    verdicts = []
+    for name in COMPARED:
+        reference = (root / f"out-{first}" / name).read_bytes()
+        equal = all((root / f"out-{mode}" / name).read_bytes() == reference for mode in others)
+        verdicts.append(f"{name} {'equal' if equal else 'DIFFERENT'}")
+    return f"outputs of {', '.join(modes)}: " + ", ".join(verdicts)
 
 
 def summarise(scale: str, results: dict, server: str) -> str:
