@@ -27,6 +27,7 @@ import contextlib
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -272,7 +273,16 @@ def run_modes(args: argparse.Namespace, root: Path, api_url: str | None) -> dict
         print(f"unknown modes: {', '.join(sorted(unknown))}", file=sys.stderr)
         return None
     for mode in modes:
-        env = {**os.environ, "PREFECT_HOME": str(root / f"prefect-home-{mode}")}
+        # Each mode starts clean in its own folders: its Prefect home and its persisted task results
+        # (a mode must not find the results another one left: that would time a resume, not a run).
+        var = root / f"var-{mode}"
+        shutil.rmtree(var, ignore_errors=True)
+        env = {
+            **os.environ,
+            "PREFECT_HOME": str(root / f"prefect-home-{mode}"),
+            "CLUSTERCERT_VAR": str(var),
+        }
+        env.pop("PREFECT_RESULTS_LOCAL_STORAGE_PATH", None)
         env.pop("PREFECT_API_URL", None)
         if api_url and mode.startswith("flow"):
             env["PREFECT_API_URL"] = api_url
