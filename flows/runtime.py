@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -21,7 +22,11 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from flows import heartbeats, server_guard
 from tasks.runtime import finished_task_runs
 
-server_guard.install()  # a throw-away Prefect server never outlives the process that started it
+# A throw-away Prefect server never outlives the process that started it. Only a process without an
+# API of its own may start one; with $PREFECT_API_URL set, the server's modules (~2–4 s to import)
+# are never needed, and `local_api` installs the guard before it starts a server anyway.
+if not os.environ.get("PREFECT_API_URL"):
+    server_guard.install()
 heartbeats.install()  # a flow run ends when it is done, not up to a second later
 log = logging.getLogger("clustercert")
 
@@ -33,7 +38,6 @@ TASK_RUNNERS = ("thread", "process", "dask")
 
 def workers() -> int:
     """How many workers the task runner has ($CLUSTERCERT_WORKERS, default the CPU count)."""
-    import os
 
     return int(os.environ.get(WORKERS_ENV) or os.cpu_count() or 2)
 
@@ -42,7 +46,6 @@ def task_runner() -> Any:
     """The task runner the work goes to, chosen by the environment of the process that runs the flow:
     a thread pool (default), a process pool on one big machine, or Dask (a scheduler's address, or
     a LocalCluster of `CLUSTERCERT_WORKERS` worker processes) across machines."""
-    import os
 
     kind = os.environ.get(TASK_RUNNER_ENV, "thread") or "thread"
     count = workers()
@@ -79,7 +82,6 @@ def registry_writes() -> Any:
     writes its transaction (several runs on several workers then write one at a time); without it,
     the database's own locking serialises writers (PostgreSQL rows, SQLite's BEGIN IMMEDIATE)."""
     import contextlib
-    import os
 
     name = os.environ.get(REGISTRY_LIMIT_ENV)
     if not name:
@@ -91,7 +93,6 @@ def registry_writes() -> Any:
 
 def var_root() -> Any:
     """This machine's clustercert folder ($CLUSTERCERT_VAR, default ./var), absolute."""
-    import os
     from pathlib import Path
 
     return Path(os.environ.get("CLUSTERCERT_VAR", "var")).resolve()
@@ -177,7 +178,6 @@ def local_api(startup_timeout: int = 120) -> Iterator[str]:
     API instead of starting a server of its own. It stops when the block ends (or with its parent,
     see `server_guard`).
     """
-    import os
 
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
@@ -187,6 +187,7 @@ def local_api(startup_timeout: int = 120) -> Iterator[str]:
         return
     from prefect.server.api.server import SubprocessASGIServer
 
+    server_guard.install()
     server = SubprocessASGIServer()
     server.start(timeout=startup_timeout)
     os.environ["PREFECT_API_URL"] = server.api_url
