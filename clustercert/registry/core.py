@@ -291,7 +291,10 @@ class TransactionCore:
         them: one statement for many rows).
         """
         query = (
-            sa.select(Submission).where(Submission.campaign_year == year).options(defer(Submission.payload))
+            sa.select(Submission)
+            .where(Submission.campaign_year == year)
+            .options(defer(Submission.payload))
+            .execution_options(populate_existing=True)  # what is committed now, not an earlier read
         )
         # the identity map holds rows weakly: keep them for the transaction's life
         self._submissions = {row.submission_id: row for row in self.session.scalars(query)}

@@ -45,6 +45,10 @@ URL_ENV = "CLUSTERCERT_DB_URL"
 VAR_ENV = "CLUSTERCERT_VAR"  # the folder of a machine's clustercert state (var/ by default)
 
 
+# pg_advisory_xact_lock key of stage records ("clustercert writes"; not the migrations' key).
+WRITE_LOCK = 0x636C7577726974
+
+
 class RegistryUnavailable(Exception):
     """The registry URL cannot be used: malformed, an unknown database, or the server unreachable.
 
@@ -181,6 +185,22 @@ class Registry:
             raise
         finally:
             session.close()
+
+    @contextmanager
+    def recording(
+        self, *, flow_run_id: str | None = None, actor: str = "clustercert"
+    ) -> Iterator[Transaction]:
+        """A stage's record step: one transaction that holds the registry's write lock.
+
+        Two runs may record at once (two campaigns started together, a schedule beside an operator's
+        re-run). On PostgreSQL the transaction first takes a transaction-scoped advisory lock, so
+        they take turns and the second one reads what the first committed: it finds its moves made
+        and writes nothing twice. SQLite already admits one writer at a time (BEGIN IMMEDIATE).
+        """
+        with self.transaction(flow_run_id=flow_run_id, actor=actor) as tx:
+            if tx.session.get_bind().dialect.name == "postgresql":
+                tx.session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
+            yield tx
 
     # -- reads, each in its own transaction; rows come back detached (plain snapshots) ---------------
     def campaign(self, year: int) -> Campaign | None:

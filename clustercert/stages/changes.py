@@ -119,7 +119,7 @@ def record(
 ) -> dict[str, int]:
     """Every judged change (a declared one whose deadline has not passed waits), then 15.4."""
     applied = 0
-    with registry.transaction(flow_run_id=flow_run_id) as tx:
+    with registry.recording(flow_run_id=flow_run_id) as tx:
         for row in outcome.rows:
             if row["on_time"] is None:
                 continue  # declared, and its filing deadline has not passed yet

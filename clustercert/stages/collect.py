@@ -128,7 +128,7 @@ def record(registry: Registry, ctx: CampaignContext, collected: Collected, flow_
     """The campaign row and every file received (older ones first, so the newest supersedes)."""
     setup = ctx.setup
     ordered = sorted([*collected.older, *collected.current], key=lambda s: s.submission_id)
-    with registry.transaction(flow_run_id=flow_run_id) as tx:
+    with registry.recording(flow_run_id=flow_run_id) as tx:
         tx.upsert_campaign(
             setup.year,
             setup.as_of,

@@ -186,7 +186,7 @@ def _move(tx: Transaction, move: Move) -> None:
 
 
 def record(registry: Registry, outcome: ExpiryOutcome, flow_run_id: str | None) -> dict[str, int]:
-    with registry.transaction(flow_run_id=flow_run_id) as tx:
+    with registry.recording(flow_run_id=flow_run_id) as tx:
         for move in outcome.moves:
             _move(tx, move)
         for renewal in outcome.renewals:

@@ -203,7 +203,7 @@ def record(
     registry: Registry, outcome: MonitoringOutcome, flow_run_id: str | None, *, policy: Policy
 ) -> dict[str, int]:
     """Each cluster's report of year R, then the grounds the registry's facts raise; one transaction."""
-    with registry.transaction(flow_run_id=flow_run_id) as tx:
+    with registry.recording(flow_run_id=flow_run_id) as tx:
         for report in outcome.reports:
             tx.record_monitoring(
                 report["certificate_id"],

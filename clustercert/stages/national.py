@@ -102,7 +102,7 @@ def decide(
 
 
 def record(registry: Registry, outcome: NationalOutcome, flow_run_id: str | None, *, policy: Policy) -> None:
-    with registry.transaction(flow_run_id=flow_run_id) as tx:
+    with registry.recording(flow_run_id=flow_run_id) as tx:
         for item in outcome.evaluations:
             record_evaluation(
                 tx, item.evaluation, policy_name=policy.name, as_of=outcome.as_of, apply_status=False

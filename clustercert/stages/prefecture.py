@@ -74,7 +74,7 @@ def record(
     actor: str = "clustercert",
 ) -> None:
     """Each decided cluster's move and place in its prefecture's list; a pending one keeps a note."""
-    with registry.transaction(flow_run_id=flow_run_id, actor=actor) as tx:
+    with registry.recording(flow_run_id=flow_run_id, actor=actor) as tx:
         ids = [str(sid) for rec in recommendations for sid in rec.rows["submission_id"]]
         if ids:
             tx.preload(tx.submission(ids[0]).campaign_year)  # type: ignore[union-attr]

@@ -126,7 +126,7 @@ def record(
     registry: Registry, intake: ReviewIntake, flow_run_id: str | None, *, as_of: date, policy: Policy
 ) -> None:
     """Each application's intake, validation and — when it is valid now — its evaluation."""
-    with registry.transaction(flow_run_id=flow_run_id) as tx:
+    with registry.recording(flow_run_id=flow_run_id) as tx:
         for app in intake.applications:
             sub, result = app.submission, app.result
             if tx.campaign(app.campaign_year) is None:

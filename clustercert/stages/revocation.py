@@ -117,7 +117,7 @@ def record(
     registry: Registry, findings: Findings, flow_run_id: str | None, *, policy: Policy
 ) -> dict[str, int]:
     """Every ground the registry's facts and the findings raise, recorded (one transaction)."""
-    with registry.transaction(flow_run_id=flow_run_id) as tx:
+    with registry.recording(flow_run_id=flow_run_id) as tx:
         new = grounds.record(tx, as_of=findings.as_of, policy=policy, findings=findings.frame)
     return {"new": new}
 
@@ -178,7 +178,7 @@ def record_decisions(
     registry: Registry, applied: RevocationDecisions, as_of: date, flow_run_id: str | None, *, actor: str
 ) -> None:
     """撤销 revokes the certificate, 不予撤销 clears its proposals (one transaction)."""
-    with registry.transaction(flow_run_id=flow_run_id, actor=actor) as tx:
+    with registry.recording(flow_run_id=flow_run_id, actor=actor) as tx:
         for frame, word in ((applied.revoked, CONFIRM), (applied.cleared, CLEAR)):
             for cid, group in frame.groupby("certificate_id", sort=True):
                 reason = text(group["reason"].iloc[0]) or f"省工业和信息化厅决定{word}"

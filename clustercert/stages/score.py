@@ -58,7 +58,7 @@ def evaluate_batch(submission_ids: Sequence[str], ctx: CampaignContext) -> list[
 def record(
     registry: Registry, ctx: CampaignContext, evaluations: Sequence[Evaluation], flow_run_id: str | None
 ) -> None:
-    with registry.transaction(flow_run_id=flow_run_id) as tx:
+    with registry.recording(flow_run_id=flow_run_id) as tx:
         tx.preload(ctx.year)
         for ev in sorted(evaluations, key=lambda e: e.submission_id):
             record_evaluation(tx, ev, policy_name=ctx.policy_name, as_of=ctx.setup.as_of)

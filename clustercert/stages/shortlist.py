@@ -81,7 +81,7 @@ def record(
 ) -> None:
     listed, certification = outcome.listed, outcome.certification
     reasons = {t.submission_id: t.reason for t in certification.transitions}
-    with registry.transaction(flow_run_id=flow_run_id) as tx:
+    with registry.recording(flow_run_id=flow_run_id) as tx:
         tx.preload(ctx.year)
         for t in listed.transitions:
             if t.to_status != Status.CERTIFIED:

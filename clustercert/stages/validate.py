@@ -116,7 +116,7 @@ def decide(
 
 
 def record(registry: Registry, results: Sequence[ValidationResult], flow_run_id: str | None) -> None:
-    with registry.transaction(flow_run_id=flow_run_id) as tx:
+    with registry.recording(flow_run_id=flow_run_id) as tx:
         if results:
             tx.preload(tx.submission(results[0].submission_id).campaign_year)  # type: ignore[union-attr]
         for result in results:
