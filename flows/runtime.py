@@ -28,6 +28,19 @@ from tasks.runtime import finished_task_runs
 if not os.environ.get("PREFECT_API_URL"):
     server_guard.install()
 heartbeats.install()  # a flow run ends when it is done, not up to a second later
+
+
+def _pickle_annotations_by_value() -> None:
+    """Prefect's annotations (`opaque`, `quote`, `unmapped`) are tuple subclasses whose `__new__`
+    takes the value, while pickle rebuilds a tuple subclass from its items: sent to a Dask worker or
+    a process pool, `opaque(x)` arrived as `opaque((x,))` (the quality check then got a tuple).
+    Pickled by value, the worker unwraps what the flow wrapped."""
+    from prefect.utilities.annotations import BaseAnnotation
+
+    BaseAnnotation.__getnewargs__ = lambda self: (self[0],)  # type: ignore[attr-defined]
+
+
+_pickle_annotations_by_value()
 log = logging.getLogger("clustercert")
 
 TASK_RUNNER_ENV = "CLUSTERCERT_TASK_RUNNER"  # thread (default) | process | dask

@@ -152,6 +152,8 @@ def preflight(
                     f"no {year} campaign in the registry {registry.url}: run the campaign (or its collect stage) first",
                     1,
                 )
+            if stage not in (None, "collect-submissions"):
+                _check_certificates_stay(registry, year, as_of, out, decisions, policy, overrides, db_url)
         finally:
             registry.close()
     except ForeignFolder as exc:
@@ -160,6 +162,35 @@ def preflight(
         raise CommandRefused(exc.message, exc.exit_code) from None
     except RegistryUnavailable as exc:
         raise CommandRefused(str(exc), 2 if exc.usage else 1) from None
+
+
+def _check_certificates_stay(
+    registry: Any,
+    year: int,
+    as_of: date,
+    out: Path,
+    decisions: Path | None,
+    policy: str,
+    overrides: dict[str, Any],
+    db_url: str | None,
+) -> None:
+    """A stage run alone on a certified campaign with other inputs (as-of date, policy, decision
+    files) that would change a certificate is refused here, before the stage starts, as the whole
+    campaign's collect stage refuses it (the stage would refuse it at its end)."""
+    from clustercert.stages import guard
+    from clustercert.stages.context import CampaignContext
+    from clustercert.stages.setup import CampaignSetup
+
+    setup = CampaignSetup(
+        year=year,
+        out=str(out),
+        as_of=as_of,
+        decisions=str(decisions) if decisions else None,
+        db_url=db_url,
+        policy=policy,
+        overrides=overrides,
+    )
+    guard.check_collect(registry, CampaignContext.open(setup), [])
 
 
 def run_campaign(**params: Any) -> dict[str, Any]:

@@ -124,6 +124,36 @@ def test_one_stage_alone_gives_the_same_certified_list(server, workdir, campaign
     assert (campaign["out"] / "certified.csv").read_bytes() == certified
 
 
+@pytest.mark.parametrize("runner", ["dask", "process"])
+def test_the_campaign_on_other_task_runners_decides_the_same(server, workdir, campaign, runner) -> None:
+    """Tasks pickled to Dask workers or a process pool decide exactly as the default threads do."""
+    db = f"sqlite:///{workdir / f'registry-{runner}.db'}"
+    argv = [
+        "campaign", "--year", str(YEAR), "--inbox", "inbox", "--out", f"out-{runner}", "--as-of", AS_OF,
+        "--decisions", "decisions", "--db", db, "--set", "A10.public_notice_working_days=7",
+        "--task-runner", runner, "--workers", "2",
+    ]  # fmt: skip
+    clean(run(server, workdir, *argv))
+    for name in ("validation_issues.csv", "criteria.csv", "decisions.csv", "certified.csv"):
+        assert (workdir / f"out-{runner}" / name).read_bytes() == (campaign["out"] / name).read_bytes(), name
+
+
+def test_one_stage_alone_without_the_certified_runs_decisions_is_refused_before_it_starts(
+    server, workdir, campaign
+) -> None:
+    before = (campaign["out"] / "certified.csv").read_bytes()
+    argv = [
+        "campaign", "--year", str(YEAR), "--out", "out", "--as-of", AS_OF,
+        "--db", campaign["db"], "--set", "A10.public_notice_working_days=7", "--stage", "provincial-shortlist",
+    ]  # fmt: skip
+    # no --decisions: the certified run had them, so its certificates would change
+    proc = run(server, workdir, *argv)
+    output = clean(proc, 1)
+    assert "人工决定文件已变更" in output and "HLJTS-2026-" in output, output[-2000:]
+    assert "Flow run" not in output, "refused before the stage's flow run starts"
+    assert (campaign["out"] / "certified.csv").read_bytes() == before
+
+
 def test_a_corrected_file_for_a_certified_cluster_is_refused_and_changes_nothing(
     server, workdir, campaign
 ) -> None:
