@@ -142,6 +142,8 @@ def _timed_flow(inbox: Path, out: Path, db_url: str, files_per_task: int | None)
         return_state=True,
     )
     flow_done = time.perf_counter()
+    if not state.is_completed():  # a failed run has no figures to compare (and its outputs are old)
+        raise SystemExit(f"yearly-campaign ended {state.type.value}: {state.message}")
     recorded, expected = wait_until_recorded(timeout=1800)
     drained = time.perf_counter()
     stages = _subflow_durations(state.state_details.flow_run_id)
@@ -277,6 +279,7 @@ def run_modes(args: argparse.Namespace, root: Path, api_url: str | None) -> dict
         # (a mode must not find the results another one left: that would time a resume, not a run).
         var = root / f"var-{mode}"
         shutil.rmtree(var, ignore_errors=True)
+        shutil.rmtree(root / f"out-{mode}", ignore_errors=True)  # outputs compared are this run's
         env = {
             **os.environ,
             "PREFECT_HOME": str(root / f"prefect-home-{mode}"),
