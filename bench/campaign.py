@@ -142,10 +142,10 @@ def _timed_flow(inbox: Path, out: Path, db_url: str, files_per_task: int | None)
         return_state=True,
     )
     flow_done = time.perf_counter()
-    if not state.is_completed():  # a failed run has no figures to compare (and its outputs are old)
-        raise SystemExit(f"yearly-campaign ended {state.type.value}: {state.message}")
     recorded, expected = wait_until_recorded(timeout=1800)
     drained = time.perf_counter()
+    if not state.is_completed():  # a failed run has no figures to compare (and its outputs are old)
+        raise RuntimeError(f"yearly-campaign ended {state.type.value}: {state.message}")
     stages = _subflow_durations(state.state_details.flow_run_id)
     stages["flow total"] = flow_done - started
     stages["wait for API record"] = drained - flow_done

@@ -38,10 +38,19 @@ def submission_key(sha256: str, year: int) -> str:
 
 
 def _store() -> Any:
-    """The result store of persisted task results (Prefect's, as configured for the tasks)."""
+    """The result store of persisted task results (Prefect's, as configured for the tasks), kept
+    out of Prefect's in-memory cache of results.
+
+    That cache is one LRU shared by every thread of the process and is not thread-safe: two
+    structure batches reading their submissions back at once raised KeyError in its eviction (a
+    national campaign, 3,000 submissions). It would also hold up to 1,000 submissions in memory.
+    Submissions go to storage and come back from it, and nothing else.
+    """
+    from cachetools import LRUCache
     from prefect.results import get_result_store
 
-    return get_result_store().update_for_task(receive_files)
+    store = get_result_store().update_for_task(receive_files)
+    return store.model_copy(update={"cache_result_in_memory": False, "cache": LRUCache(maxsize=1)})
 
 
 def _members(path: Path) -> list[tuple[str, str]]:
