@@ -6,11 +6,14 @@ import argparse
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clustercert.cli.common import add_as_of, add_db, existing_dir, iso_date, positive_float, positive_int
 from clustercert.stages import CAMPAIGN_STAGE_NAMES
 from clustercert.stages.setup import DEFAULT_POLICY
+
+if TYPE_CHECKING:
+    from clustercert.registry import Registry
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -165,7 +168,7 @@ def preflight(
 
 
 def _check_certificates_stay(
-    registry: Any,
+    registry: Registry,
     year: int,
     as_of: date,
     out: Path,
