@@ -112,6 +112,25 @@ class Server:
     home: Path
 
 
+PREFECT_TOML = Path(__file__).resolve().parent.parent / "prefect.toml"
+
+
+def recorder_settings(source: Path = PREFECT_TOML) -> dict[str, str]:
+    """The task run recorder's settings of the committed `prefect.toml`, as environment variables.
+
+    Prefect reads `prefect.toml` only from the working directory; a server started elsewhere (by
+    the tests, the benchmark, or `clustercert` run from another folder) gets the same settings this
+    way. The file says why they differ from Prefect's defaults.
+    """
+    import tomllib
+
+    if not source.is_file():
+        return {}
+    table = tomllib.loads(source.read_text(encoding="utf-8"))
+    recorder = table.get("server", {}).get("services", {}).get("task_run_recorder", {})
+    return {f"PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_{k.upper()}": str(v) for k, v in recorder.items()}
+
+
 @contextlib.contextmanager
 def prefect_server(workdir: Path) -> Iterator[Server]:
     """A fresh server with its own PREFECT_HOME and SQLite database, scheduler on, UI off."""
@@ -125,6 +144,7 @@ def prefect_server(workdir: Path) -> Iterator[Server]:
         PREFECT_SERVER_SERVICES_SCHEDULER_MAX_SCHEDULED_TIME="P400D",
         PREFECT_SERVER_SERVICES_SCHEDULER_RECENT_DEPLOYMENTS_LOOP_SECONDS="1",
         PREFECT_SERVER_UI_ENABLED="false",
+        **recorder_settings(),
     )
     argv = [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
     started = start(argv, env, workdir / "server.log", cwd=workdir)

@@ -200,6 +200,10 @@ def local_api(startup_timeout: int = 120) -> Iterator[str]:
         return
     from prefect.server.api.server import SubprocessASGIServer
 
+    from flows.local_server import recorder_settings
+
+    for name, value in recorder_settings().items():  # the server subprocess inherits them
+        os.environ.setdefault(name, value)
     server_guard.install()
     server = SubprocessASGIServer()
     server.start(timeout=startup_timeout)

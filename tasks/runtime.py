@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 from prefect import task
-from prefect.cache_policies import NO_CACHE
+from prefect.cache_policies import NO_CACHE, CacheKeyFnPolicy
 from prefect.context import FlowRunContext
 
 finished_task_runs: set[UUID] = set()
@@ -38,6 +39,31 @@ def _note_task_run(_task: Any, task_run: Any, _state: Any) -> None:
     finished_task_runs.add(task_run.id)
 
 
+class ContentKeyPolicy(CacheKeyFnPolicy):
+    """A task's cache key from its `cache_key_fn`, with the key records kept apart from the results.
+
+    Prefect checks that a cached result exists by reading its record; when the record holds the
+    result too, every cache hit unpickles the result twice (once to see it exists, once to use it):
+    half of a re-run's time in the validate stage. With key storage, the check reads only the small
+    record in `<results>/cache-keys`. It follows the result storage as configured when the task
+    runs (a test or a worker may change it); with a storage block instead of a local folder, the
+    records stay whole in the block (every worker reaches them).
+    """
+
+    @property  # type: ignore[override]
+    def key_storage(self) -> Path | None:
+        from prefect.settings import get_current_settings
+
+        results = get_current_settings().results
+        if results.default_storage_block is not None:
+            return None
+        return Path(results.local_storage_path) / "cache-keys"
+
+    @key_storage.setter
+    def key_storage(self, _value: Any) -> None:  # the dataclass's __init__ sets it; it is derived
+        pass
+
+
 def unit_task(fn: Callable | None = None, **options: Any) -> Any:
     """`@task` for a unit of real work, noted so the process can wait until the API has recorded it.
 
@@ -50,6 +76,7 @@ def unit_task(fn: Callable | None = None, **options: Any) -> Any:
     `remote-file-system/campaign-results`).
     """
     if options.get("cache_key_fn") is not None:
+        options["cache_policy"] = ContentKeyPolicy(cache_key_fn=options.pop("cache_key_fn"))
         options.setdefault("persist_result", True)
     else:
         options.setdefault("cache_policy", NO_CACHE)

@@ -1,0 +1,60 @@
+"""Cached task results are read once per cache hit: the key records live apart from the results
+(`tasks.runtime.ContentKeyPolicy`), so Prefect's check that a result exists reads only the small
+record. Before, a re-run unpickled every cached result twice (half its validate stage)."""
+
+from __future__ import annotations
+
+from prefect import flow
+from prefect.settings import PREFECT_RESULTS_LOCAL_STORAGE_PATH, temporary_settings
+
+from tasks.runtime import ContentKeyPolicy, unit_task
+
+UNPICKLED: list[str] = []
+
+
+class Counted:
+    """A result that notes every time it is unpickled."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        UNPICKLED.append(self.name)
+
+
+@unit_task(name="counted", cache_key_fn=lambda _ctx, params: f"counted-{params['name']}")
+def counted(name: str) -> Counted:
+    return Counted(name)
+
+
+@flow(name="cache-key-test")
+def run_counted(name: str) -> str:
+    return counted(name).name
+
+
+def test_a_cache_hit_unpickles_its_result_once(prefect_api, tmp_path) -> None:
+    with temporary_settings(updates={PREFECT_RESULTS_LOCAL_STORAGE_PATH: str(tmp_path)}):
+        assert run_counted("once") == "once"  # computed and persisted
+        UNPICKLED.clear()
+        state = run_counted("once", return_state=True)
+        assert state.result() == "once"
+        assert UNPICKLED == ["once"]
+        assert (tmp_path / "cache-keys" / "counted-once").is_file()  # the key record, apart
+        assert (tmp_path / "counted-once").is_file()  # the result itself
+
+
+def test_key_storage_follows_the_result_storage_when_the_task_runs(tmp_path) -> None:
+    policy = counted.cache_policy
+    assert isinstance(policy, ContentKeyPolicy)
+    with temporary_settings(updates={PREFECT_RESULTS_LOCAL_STORAGE_PATH: str(tmp_path / "a")}):
+        assert policy.key_storage == tmp_path / "a" / "cache-keys"
+    with temporary_settings(updates={PREFECT_RESULTS_LOCAL_STORAGE_PATH: str(tmp_path / "b")}):
+        assert policy.key_storage == tmp_path / "b" / "cache-keys"
+
+
+def test_with_a_storage_block_the_records_stay_whole_in_the_block() -> None:
+    from prefect.settings import PREFECT_RESULTS_DEFAULT_STORAGE_BLOCK
+
+    with temporary_settings(updates={PREFECT_RESULTS_DEFAULT_STORAGE_BLOCK: "remote-file-system/results"}):
+        assert counted.cache_policy.key_storage is None
