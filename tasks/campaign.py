@@ -92,7 +92,21 @@ def receive_files(paths: list[Path], setup: CampaignSetup, label: str) -> list[S
         sub = collect.receive(Path(path), ctx)
         store.write(sub, key=submission_key(sub.sha256, setup.year))
         received.append(sub)
+    # A batch that was not archived yet had no cache key (see `_receive_key`); now that it is, its
+    # result goes under the key the next run will compute, so a re-run after a crash finds it.
+    if _this_runs_cache_key() is None:
+        key = _receive_key(None, {"paths": paths, "setup": setup})
+        if key is not None:
+            store.write(received, key=key)
     return received
+
+
+def _this_runs_cache_key() -> str | None:
+    """The cache key Prefect computed for the running task (None: its result will not be kept)."""
+    from prefect.transactions import get_transaction
+
+    transaction = get_transaction()
+    return transaction.key if transaction is not None else None
 
 
 # -- validate-submissions -----------------------------------------------------------------------

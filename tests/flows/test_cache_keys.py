@@ -58,3 +58,34 @@ def test_with_a_storage_block_the_records_stay_whole_in_the_block() -> None:
 
     with temporary_settings(updates={PREFECT_RESULTS_DEFAULT_STORAGE_BLOCK: "remote-file-system/results"}):
         assert counted.cache_policy.key_storage is None
+
+
+def test_a_batch_received_for_the_first_time_is_found_by_the_next_run(prefect_api, tmp_path) -> None:
+    """The first run has no cache key for a batch (its files are not archived yet); it keeps its
+    result under the key the next run computes, so a re-run after a crash reads nothing again."""
+    from datetime import date
+
+    from clustercert.samples import generate_campaign
+    from clustercert.stages.setup import CampaignSetup
+    from tasks import campaign as t
+
+    generate_campaign(tmp_path / "inbox", year=2026, count=2)
+    setup = CampaignSetup(
+        year=2026,
+        out=str(tmp_path / "out"),
+        as_of=date(2026, 7, 24),
+        inbox=str(tmp_path / "inbox"),
+        db_url=f"sqlite:///{tmp_path / 'registry.db'}",
+    )
+    paths = sorted((tmp_path / "inbox").iterdir())
+
+    @flow(name="receive-twice")
+    def receive() -> object:
+        return t.receive_files(paths, setup, "all", return_state=True)
+
+    with temporary_settings(updates={PREFECT_RESULTS_LOCAL_STORAGE_PATH: str(tmp_path / "results")}):
+        first = receive()
+        assert first.name == "Completed"
+        again = receive()
+    assert again.name == "Cached"
+    assert [s.sha256 for s in again.result()] == [s.sha256 for s in first.result()]
