@@ -78,6 +78,7 @@ def task_runner() -> Any:
                 "threads_per_worker": 1,
                 "processes": True,
                 "dashboard_address": None,
+                "preload": ["flows.dask_worker"],  # quiet about the shutdown race, see there
             }
         )
     if kind != "thread":

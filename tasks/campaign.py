@@ -53,6 +53,33 @@ def _store() -> Any:
     return store.model_copy(update={"cache_result_in_memory": False, "cache": LRUCache(maxsize=1)})
 
 
+class _Referenced(list):  # type: ignore[type-arg]
+    """A task's list of results whose submissions each sit in the result store under their own key.
+
+    In memory it is the plain list. Pickled — when Prefect persists the task's result, or ships it
+    from a Dask worker or a process pool back to the flow — each stored submission is written as its
+    key only and read back from the store when unpickled: a batch's result no longer holds a second
+    copy of every submission (at national scale ~130 MB of pickles per copy), and a cache hit reads
+    each submission once. `refs[i]` is that key, or the item's submission itself where it is not in
+    the store (`rest[i]` is what else the item holds).
+    """
+
+    def __init__(self, items: Any = (), refs: list[Any] | None = None, rest: list[Any] | None = None) -> None:
+        super().__init__(items)
+        self.refs, self.rest = refs, rest
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        if self.refs is None or len(self.refs) != len(self):  # rebuilt or changed: by value
+            return (list, (list(self),))
+        return (_unreferenced, (self.refs, self.rest))
+
+
+def _unreferenced(refs: list[Any], rest: list[Any] | None) -> list[Any]:
+    store = _store()
+    subs = [store.read(ref).result if isinstance(ref, str) else ref for ref in refs]
+    return subs if rest is None else list(zip(subs, rest, strict=True))
+
+
 def _members(path: Path) -> list[tuple[str, str]]:
     """(SHA-256, name as archived) of a file, or of each file of a CSV folder."""
     if not path.is_dir():
@@ -83,22 +110,24 @@ def receive_files(paths: list[Path], setup: CampaignSetup, label: str) -> list[S
     campaign year), where the validate stage finds it instead of reading the file again.
     """
     store, ctx = _store(), context(setup)
-    received = []
+    received, keys = [], []
     for path in paths:
         key = _received_key(Path(path), setup)
         if key is not None and store.exists(key):
             received.append(store.read(key).result)
-            continue
-        sub = collect.receive(Path(path), ctx)
-        store.write(sub, key=submission_key(sub.sha256, setup.year))
-        received.append(sub)
+        else:
+            sub = collect.receive(Path(path), ctx)
+            key = submission_key(sub.sha256, setup.year)
+            store.write(sub, key=key)
+            received.append(sub)
+        keys.append(key)
+    batch = _Referenced(received, keys)
     # A batch that was not archived yet had no cache key (see `_receive_key`); now that it is, its
     # result goes under the key the next run will compute, so a re-run after a crash finds it.
+    # (`_receive_key` of the archived batch, from the submissions' keys: no file is hashed again)
     if _this_runs_cache_key() is None:
-        key = _receive_key(None, {"paths": paths, "setup": setup})
-        if key is not None:
-            store.write(received, key=key)
-    return received
+        store.write(batch, key=f"receive-{_digest(*keys)}")
+    return batch
 
 
 def _this_runs_cache_key() -> str | None:
@@ -118,13 +147,14 @@ def _batch_key(context_: Any, parameters: dict[str, Any]) -> str:
     return f"structure-{_digest(setup.year, code_version(), *(r.sha256 for r in batch))}"
 
 
-def _read_back(recorded: validate.Recorded, setup: CampaignSetup) -> Submission:
-    """The submission as the collect stage read it (its persisted result), else read from the archive."""
+def _read_back(recorded: validate.Recorded, setup: CampaignSetup) -> tuple[Submission, str | None]:
+    """The submission as the collect stage read it (its persisted result, with its key), else read
+    from the archive (no key)."""
     store = _store()
     key = submission_key(recorded.sha256, setup.year)
     if store.exists(key):
-        return store.read(key).result
-    return validate.load(recorded, context(setup))
+        return store.read(key).result, key
+    return validate.load(recorded, context(setup)), None
 
 
 @unit_task(name="check-structure", task_run_name="structure-{label}", cache_key_fn=_batch_key)
@@ -132,8 +162,11 @@ def check_structures(
     batch: list[validate.Recorded], setup: CampaignSetup, label: str
 ) -> list[tuple[Submission, StructureResult]]:
     """Read back a batch of submissions and check every sheet's structure (Pandera)."""
-    subs = [_read_back(r, setup) for r in batch]
-    return list(zip(subs, validate.structures(subs), strict=True))
+    read = [_read_back(r, setup) for r in batch]
+    subs = [sub for sub, _ in read]
+    checked = validate.structures(subs)
+    refs = [key if key is not None else sub for sub, key in read]
+    return _Referenced(list(zip(subs, checked, strict=True)), refs, checked)
 
 
 def _quality_key(context_: Any, parameters: dict[str, Any]) -> str:

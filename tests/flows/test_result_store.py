@@ -33,3 +33,24 @@ def test_many_threads_read_back_more_submissions_than_the_cache_holds(tmp_path) 
             found = [n for part in pool.map(read, [keys[i::8] for i in range(8)]) for n in part]
         assert sorted(found) == list(range(1200))
         assert not any(key.rsplit("/", 1)[-1] in keys for key in get_result_store().cache)
+
+
+def test_a_batch_result_pickles_its_stored_submissions_as_their_keys(tmp_path) -> None:
+    """A batch's persisted result (and what a Dask worker ships back) holds each stored submission's
+    key, not a second copy of it; unpickled, the submissions come back from the store."""
+    import pickle
+
+    with temporary_settings(updates={PREFECT_RESULTS_LOCAL_STORAGE_PATH: str(tmp_path)}):
+        store = t._store()
+        big = {"rows": ["企业" * 50] * 2000}
+        store.write(big, key="submission-a")
+        loose = {"rows": ["not stored"]}
+        batch = t._Referenced([big, loose], ["submission-a", loose], ["checked-a", "checked-b"])
+        assert list(batch) == [big, loose]
+        data = pickle.dumps(batch)
+        assert len(data) < len(pickle.dumps(big)) / 10
+        assert pickle.loads(data) == [(big, "checked-a"), (loose, "checked-b")]
+        plain = t._Referenced([big], ["submission-a"])
+        assert pickle.loads(pickle.dumps(plain)) == [big]
+        rebuilt = t._Referenced([big, loose])  # as a generic copy would rebuild it: by value
+        assert pickle.loads(pickle.dumps(rebuilt)) == [big, loose]
