@@ -60,8 +60,9 @@ class ContentKeyPolicy(CacheKeyFnPolicy):
         return Path(results.local_storage_path) / "cache-keys"
 
     @key_storage.setter
-    def key_storage(self, _value: Any) -> None:  # the dataclass's __init__ sets it; it is derived
-        pass
+    def key_storage(self, value: Any) -> None:
+        """Ignored: the dataclass's __init__ assigns the field, but here it is derived from the settings."""
+        del value
 
 
 def unit_task(fn: Callable | None = None, **options: Any) -> Any:
