@@ -99,7 +99,12 @@ def _received_key(path: Path, setup: CampaignSetup) -> str | None:
 def _receive_key(context_: Any, parameters: dict[str, Any]) -> str | None:
     setup = parameters["setup"]
     keys = [_received_key(Path(p), setup) for p in parameters["paths"]]
-    return None if None in keys else f"receive-{_digest(*keys)}"
+    return None if None in keys else _batch_received_key(keys)  # type: ignore[arg-type]
+
+
+def _batch_received_key(submission_keys: list[str]) -> str:
+    """A received batch's cache key, from the keys of its submissions as archived."""
+    return f"receive-{_digest(*submission_keys)}"
 
 
 @unit_task(name="receive-files", task_run_name="receive-{label}", cache_key_fn=_receive_key)
@@ -124,9 +129,9 @@ def receive_files(paths: list[Path], setup: CampaignSetup, label: str) -> list[S
     batch = _Referenced(received, keys)
     # A batch that was not archived yet had no cache key (see `_receive_key`); now that it is, its
     # result goes under the key the next run will compute, so a re-run after a crash finds it.
-    # (`_receive_key` of the archived batch, from the submissions' keys: no file is hashed again)
+    # (from the submissions' keys: no file is hashed again)
     if _this_runs_cache_key() is None:
-        store.write(batch, key=f"receive-{_digest(*keys)}")
+        store.write(batch, key=_batch_received_key(keys))
     return batch
 
 
