@@ -37,7 +37,7 @@ def submission_key(sha256: str, year: int) -> str:
 # -- collect-submissions ------------------------------------------------------------------------
 
 
-def _store() -> Any:
+def _store() -> _Submissions:
     """The result store of persisted task results (Prefect's, as configured for the tasks), kept
     out of Prefect's in-memory cache of results.
 
@@ -50,7 +50,60 @@ def _store() -> Any:
     from prefect.results import get_result_store
 
     store = get_result_store().update_for_task(receive_files)
-    return store.model_copy(update={"cache_result_in_memory": False, "cache": LRUCache(maxsize=1)})
+    return _Submissions(
+        store.model_copy(update={"cache_result_in_memory": False, "cache": LRUCache(maxsize=1)})
+    )
+
+
+class _Submissions:
+    """Submissions kept in the result store under their own keys, as Prefect writes them.
+
+    Prefect's `exists` reads and unpickles the whole result to say yes, and every read resolves
+    each folder of the path again (`LocalFileSystem._resolve_path`): a third of a re-run's reading
+    time. When the records sit in local folders, `exists` looks for the key's file and `read`
+    unpickles the result once; any other storage (a block every worker reaches) goes through
+    Prefect's store as it is. Writing is Prefect's, so both read the same records.
+    """
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self.results = _local_folder(store.result_storage)
+        self.keys = _local_folder(store.metadata_storage) if store.metadata_storage is not None else None
+        self.local = self.results is not None and (store.metadata_storage is None or self.keys is not None)
+
+    def exists(self, key: str) -> bool:
+        if not self.local:
+            return bool(self.store.exists(key))
+        return ((self.keys or self.results) / key).is_file()  # type: ignore[operator]
+
+    def read(self, key: str) -> Any:
+        if not self.local:
+            return self.store.read(key).result
+        from prefect._internal.result_records import ResultRecord, ResultRecordMetadata
+
+        if self.keys is None:
+            content = (self.results / key).read_bytes()  # type: ignore[operator]
+            return ResultRecord.deserialize(content, backup_serializer=self.store.serializer).result
+        metadata = (self.keys / key).read_bytes()
+        stored = ResultRecordMetadata.load_bytes(metadata).storage_key or key
+        content = (self.results / stored).read_bytes()  # type: ignore[operator]  # absolute stays absolute
+        return ResultRecord.deserialize_from_result_and_metadata(result=content, metadata=metadata).result
+
+    def write(self, obj: Any, key: str) -> None:
+        self.store.write(obj, key=key)
+
+
+def _local_folder(storage: Any) -> Path | None:
+    """The resolved folder of a local file system storage, None for any other storage."""
+    from prefect.filesystems import LocalFileSystem
+
+    if storage is None:
+        from prefect.results import get_default_result_storage
+
+        storage = get_default_result_storage(_sync=True)
+    if not isinstance(storage, LocalFileSystem):
+        return None
+    return Path(storage.basepath or ".").expanduser().resolve()
 
 
 class _Referenced(list):  # type: ignore[type-arg]
@@ -76,7 +129,7 @@ class _Referenced(list):  # type: ignore[type-arg]
 
 def _unreferenced(refs: list[Any], rest: list[Any] | None) -> list[Any]:
     store = _store()
-    subs = [store.read(ref).result if isinstance(ref, str) else ref for ref in refs]
+    subs = [store.read(ref) if isinstance(ref, str) else ref for ref in refs]
     return subs if rest is None else list(zip(subs, rest, strict=True))
 
 
@@ -119,7 +172,7 @@ def receive_files(paths: list[Path], setup: CampaignSetup, label: str) -> list[S
     for path in paths:
         key = _received_key(Path(path), setup)
         if key is not None and store.exists(key):
-            received.append(store.read(key).result)
+            received.append(store.read(key))
         else:
             sub = collect.receive(Path(path), ctx)
             key = submission_key(sub.sha256, setup.year)
@@ -158,7 +211,7 @@ def _read_back(recorded: validate.Recorded, setup: CampaignSetup) -> tuple[Submi
     store = _store()
     key = submission_key(recorded.sha256, setup.year)
     if store.exists(key):
-        return store.read(key).result, key
+        return store.read(key), key
     return validate.load(recorded, context(setup)), None
 
 

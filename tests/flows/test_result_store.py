@@ -15,8 +15,8 @@ from tasks import campaign as t
 def test_the_store_keeps_nothing_in_prefects_shared_cache(tmp_path) -> None:
     with temporary_settings(updates={PREFECT_RESULTS_LOCAL_STORAGE_PATH: str(tmp_path)}):
         store = t._store()
-        assert store.cache_result_in_memory is False
-        assert store.cache is not get_result_store().cache
+        assert store.store.cache_result_in_memory is False
+        assert store.store.cache is not get_result_store().cache
 
 
 def test_many_threads_read_back_more_submissions_than_the_cache_holds(tmp_path) -> None:
@@ -27,7 +27,7 @@ def test_many_threads_read_back_more_submissions_than_the_cache_holds(tmp_path) 
             store.write({"n": i}, key=key)
 
         def read(part: list[str]) -> list[int]:  # as the structure batches do, in their threads
-            return [store.read(key).result["n"] for key in part]
+            return [store.read(key)["n"] for key in part]
 
         with ThreadPoolExecutor(max_workers=8) as pool:
             found = [n for part in pool.map(read, [keys[i::8] for i in range(8)]) for n in part]
@@ -54,3 +54,48 @@ def test_a_batch_result_pickles_its_stored_submissions_as_their_keys(tmp_path) -
         assert pickle.loads(pickle.dumps(plain)) == [big]
         rebuilt = t._Referenced([big, loose])  # as a generic copy would rebuild it: by value
         assert pickle.loads(pickle.dumps(rebuilt)) == [big, loose]
+
+
+class _Counted:
+    """A picklable value that counts how often it is unpickled."""
+
+    loads = 0
+
+    def __reduce__(self):
+        return (_counted, ())
+
+
+def _counted() -> _Counted:
+    _Counted.loads += 1
+    return _Counted()
+
+
+def test_a_local_store_says_a_submission_exists_without_unpickling_it(tmp_path) -> None:
+    """Prefect's `exists` unpickles the whole record; the local store looks for the key's file, and
+    reads what Prefect's own store reads (both with and without the task's key records)."""
+    with temporary_settings(updates={PREFECT_RESULTS_LOCAL_STORAGE_PATH: str(tmp_path)}):
+        store = t._store()
+        assert store.local and store.keys == (tmp_path / "cache-keys").resolve()
+        store.write(_Counted(), key="submission-x")
+        store.write({"n": 1}, key="submission-y")
+        _Counted.loads = 0
+        assert store.exists("submission-x") and not store.exists("submission-z")
+        assert _Counted.loads == 0
+        assert isinstance(store.read("submission-x"), _Counted) and _Counted.loads == 1
+        assert store.read("submission-y") == store.store.read("submission-y").result == {"n": 1}
+        plain = get_result_store().model_copy(update={"cache_result_in_memory": False})
+        plain.write({"n": 2}, key="whole-record")  # no key records: the result and its metadata in one file
+        bare = t._Submissions(plain)
+        assert bare.local and bare.keys is None
+        assert bare.exists("whole-record") and bare.read("whole-record") == {"n": 2}
+
+
+def test_any_other_storage_goes_through_prefects_store(tmp_path) -> None:
+    from prefect.filesystems import RemoteFileSystem
+
+    remote = RemoteFileSystem(basepath=f"memory://{tmp_path.name}/results")
+    store = t._Submissions(get_result_store().model_copy(update={"result_storage": remote}))
+    assert not store.local
+    store.write({"n": 3}, key="submission-r")
+    assert store.exists("submission-r") and not store.exists("submission-s")
+    assert store.read("submission-r") == {"n": 3}
