@@ -282,13 +282,15 @@ class TransactionCore:
             return None
         return payload_to_cluster_data(row.submission_id, row.file_name, row.sha256, row.payload)
 
-    def preload(self, year: int) -> None:
-        """Load the campaign's submissions and evaluations into this transaction at once.
+    def preload(self, year: int, *, evaluations: bool = False) -> None:
+        """Load the campaign's submissions (and, for a stage that records verdicts, its evaluations)
+        into this transaction at once.
 
         A stage then records hundreds of rows without a query per row: `session.get` finds the
         submissions in the identity map, `evaluation()` finds the evaluations here, and the inserts
         and updates go to the database together when the transaction ends (SQLAlchemy batches
-        them: one statement for many rows).
+        them: one statement for many rows). Evaluations carry their criteria as JSON, decoded when
+        loaded: only a stage that compares verdicts asks for them.
         """
         query = (
             sa.select(Submission)
@@ -298,8 +300,12 @@ class TransactionCore:
         )
         # the identity map holds rows weakly: keep them for the transaction's life
         self._submissions = {row.submission_id: row for row in self.session.scalars(query)}
-        evaluations = sa.select(Evaluation).join(Submission).where(Submission.campaign_year == year)
-        self._evaluations = {(e.submission_id, e.policy_name): e for e in self.session.scalars(evaluations)}
+        if not evaluations:
+            return
+        evaluations_query = sa.select(Evaluation).join(Submission).where(Submission.campaign_year == year)
+        self._evaluations = {
+            (e.submission_id, e.policy_name): e for e in self.session.scalars(evaluations_query)
+        }
 
     def evaluation(self, submission_id: str, policy_name: str) -> Evaluation | None:
         cached = getattr(self, "_evaluations", None)

@@ -59,7 +59,7 @@ def record(
     registry: Registry, ctx: CampaignContext, evaluations: Sequence[Evaluation], flow_run_id: str | None
 ) -> None:
     with registry.recording(flow_run_id=flow_run_id) as tx:
-        tx.preload(ctx.year)
+        tx.preload(ctx.year, evaluations=True)
         for ev in sorted(evaluations, key=lambda e: e.submission_id):
             record_evaluation(tx, ev, policy_name=ctx.policy_name, as_of=ctx.setup.as_of)
 
