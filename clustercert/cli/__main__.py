@@ -1,5 +1,3 @@
-import sys
+from clustercert.cli import run
 
-from clustercert.cli import main
-
-sys.exit(main())
+run()
