@@ -69,6 +69,9 @@ def task_runner() -> Any:
     if kind == "dask":
         from prefect_dask import DaskTaskRunner
 
+        from flows.dask_worker import quiet_shutdown
+
+        quiet_shutdown()  # the scheduler of a LocalCluster lives in this process
         address = os.environ.get(DASK_ADDRESS_ENV)
         if address:
             return DaskTaskRunner(address=address)
@@ -177,7 +180,7 @@ def wait_until_recorded(timeout: float = 300.0, ids: Iterable[UUID] | None = Non
         recorded = _final_task_runs(wanted)
         if recorded >= len(wanted) or time.monotonic() > deadline:
             break
-        time.sleep(0.5)
+        time.sleep(0.1)  # one small filter query; the server records within a second (prefect.toml)
     if recorded < len(wanted):
         log.warning("Prefect API holds %d of %d task runs after %.0f s", recorded, len(wanted), timeout)
     return recorded, len(wanted)

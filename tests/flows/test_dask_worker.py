@@ -18,6 +18,24 @@ def test_the_heartbeat_race_at_shutdown_is_dropped_and_other_errors_stay() -> No
     assert race.filter(_record("Worker is at 95% memory usage."))
 
 
+def test_a_closed_comm_note_keeps_its_line_without_the_traceback() -> None:
+    try:
+        raise OSError("stream closed")
+    except OSError:
+        import sys
+
+        info = sys.exc_info()
+    note = logging.LogRecord(
+        "distributed.batched", logging.INFO, __file__, 1, "Batched Comm Closed %r", ("<TCP>",), info
+    )
+    assert dask_worker.ClosedCommNote().filter(note) and note.exc_info is None
+    assert "Traceback" not in logging.Formatter().format(note)
+    failure = logging.LogRecord(
+        "distributed.batched", logging.ERROR, __file__, 1, "Error in batched write", None, info
+    )
+    assert dask_worker.ClosedCommNote().filter(failure) and failure.exc_info is info
+
+
 def test_a_local_cluster_loads_it_in_every_worker(monkeypatch) -> None:
     from distributed import Client, LocalCluster
 
@@ -30,3 +48,6 @@ def test_a_local_cluster_loads_it_in_every_worker(monkeypatch) -> None:
         )
     assert len(filtered) == 2
     assert all("ShutdownRace" in names for names in filtered.values())
+    assert any(
+        isinstance(f, dask_worker.ClosedCommNote) for f in logging.getLogger("distributed.batched").filters
+    )
