@@ -30,7 +30,9 @@ from clustercert.registry.models import (
     Cluster,
     Evaluation,
     MonitoringReport,
+    RegistryRevision,
     RevocationProposal,
+    StageRun,
     Submission,
 )
 from clustercert.registry.payload import payload_to_cluster_data
@@ -247,6 +249,30 @@ class TransactionCore:
         return row
 
     # -- reads (deterministic order: every list is sorted by its natural key) -------------------
+    # -- the registry's revision and the campaign's completed stages ---------------------------------
+    def revision(self) -> int:
+        """How many transactions have written to the registry (see `move_revision_on_commit`)."""
+        found = self.session.scalar(sa.select(RegistryRevision.revision).where(RegistryRevision.id == 1))
+        return int(found or 0)
+
+    def stage_runs(self, year: int) -> dict[str, StageRun]:
+        query = sa.select(StageRun).where(StageRun.campaign_year == year)
+        return {row.stage: row for row in self.session.scalars(query)}
+
+    def note_stage(
+        self, year: int, stage: str, inputs_sha256: str, revision_before: int, summary: dict[str, Any]
+    ) -> StageRun:
+        """A stage of a campaign completed on these inputs; it leaves the registry at the revision
+        this transaction's commit makes (this write moves it on by one)."""
+        after = self.revision() + 1
+        row = self.session.get(StageRun, (year, stage))
+        if row is None:
+            row = StageRun(campaign_year=year, stage=stage)
+            self.session.add(row)
+        row.inputs_sha256, row.revision_before, row.revision_after = inputs_sha256, revision_before, after
+        row.summary, row.flow_run_id, row.completed_at = _plain(summary), self.flow_run_id, self.clock()
+        return row
+
     def campaign(self, year: int) -> Campaign | None:
         return self.session.get(Campaign, year)
 
@@ -482,3 +508,38 @@ def _filter_status(
         return query
     wanted: Sequence[str] = [status] if isinstance(status, str) else [str(s) for s in status]
     return query.where(column.in_(wanted))
+
+
+def _plain(summary: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(json.dumps(summary, default=str))
+
+
+def _note_writes(session: Session, _flush: Any, _instances: Any) -> None:
+    if session.new or session.deleted or any(session.is_modified(row) for row in session.dirty):
+        session.info["writes"] = True
+
+
+def _move_revision(session: Session) -> None:
+    session.flush()  # what is still pending is noted by _note_writes
+    if not session.info.pop("writes", False):
+        return
+    moved = session.execute(
+        sa.update(RegistryRevision)
+        .where(RegistryRevision.id == 1)
+        .values(revision=RegistryRevision.revision + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if not moved.rowcount:  # type: ignore[attr-defined]  # a registry emptied by hand: count anew
+        session.execute(sa.insert(RegistryRevision).values(id=1, revision=1))
+
+
+def _forget_writes(session: Session, *_args: Any) -> None:
+    session.info.pop("writes", None)
+
+
+def move_revision_on_commit(sessions: Any) -> None:
+    """Every transaction of these sessions that writes moves the registry's revision on by one
+    when it commits (the revision's own row is not a write)."""
+    sa.event.listen(sessions, "before_flush", _note_writes)
+    sa.event.listen(sessions, "before_commit", _move_revision)
+    sa.event.listen(sessions, "after_rollback", _forget_writes)

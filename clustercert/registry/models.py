@@ -255,4 +255,37 @@ class AuditEntry(Base):
         return local_date(self.at)
 
 
+class RegistryRevision(Base):
+    """One row: how many transactions have written to the registry so far.
+
+    Every transaction that writes moves it on by one when it commits (`clustercert.registry.store`),
+    so a stage that finds the registry at the revision its last run left it knows nothing has been
+    written since.
+    """
+
+    __tablename__ = "registry_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # always 1
+    revision: Mapped[int]
+
+
+class StageRun(Base):
+    """A campaign stage completed on given inputs, taking the registry from one revision to the next.
+
+    A campaign run with the same inputs that finds the registry where a chain of these runs left it
+    has nothing to redo for them (`clustercert.stages.resume`).
+    """
+
+    __tablename__ = "stage_runs"
+
+    campaign_year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    stage: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
+    inputs_sha256: Mapped[str] = mapped_column(sa.String(64))
+    revision_before: Mapped[int]
+    revision_after: Mapped[int]
+    summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    flow_run_id: Mapped[str | None] = mapped_column(sa.String(64))
+    completed_at: Mapped[datetime]
+
+
 TABLES = tuple(Base.metadata.sorted_tables)

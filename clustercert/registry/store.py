@@ -27,6 +27,7 @@ from clustercert.lifecycle import EntityKind, Status, utc_now
 from clustercert.registry import migrate
 from clustercert.registry.campaign import CampaignWrites
 from clustercert.registry.certify import CertificationWrites
+from clustercert.registry.core import move_revision_on_commit
 from clustercert.registry.dynamic import DynamicWrites
 from clustercert.registry.models import (
     AuditEntry,
@@ -128,6 +129,7 @@ class Registry:
         self.engine = engine
         self.clock = clock
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        move_revision_on_commit(self._sessions)
 
     @classmethod
     def open(

@@ -109,7 +109,9 @@ def test_rerunning_dynamic_management_and_then_the_campaign_adds_no_rows(registr
     run_campaign(registry, "run-1")
     run_dynamic_management(registry, "dyn-1")
     counts, state = registry.row_counts(), snapshot(registry)
-    assert all(counts[t] >= 1 for t in counts)  # every table is exercised
+    # every table is exercised (but the notes of campaign stages: the flows write them, see
+    # tests/campaign_flow/test_campaign_resume.py)
+    assert all(counts[t] >= 1 for t in counts if t != "stage_runs")
     run_dynamic_management(registry, "dyn-2")
     run_campaign(registry, "run-3")
     assert registry.row_counts() == counts

@@ -24,6 +24,8 @@ TABLES = {
     "change_filings",
     "revocation_proposals",
     "audit_log",
+    "registry_revision",
+    "stage_runs",
 }
 
 
@@ -31,12 +33,14 @@ def test_open_migrates_an_empty_database_to_head(db_url: str) -> None:
     engine = sa.create_engine(db_url)
     assert migrate.current_revision(engine) is None
     registry = Registry.open(db_url)
-    assert migrate.current_revision(engine) == migrate.head_revision() == "0002"
+    assert migrate.current_revision(engine) == migrate.head_revision() == "0003"
     assert TABLES <= set(sa.inspect(engine).get_table_names())
-    assert set(registry.row_counts().values()) == {0}
+    counts = registry.row_counts()
+    assert counts.pop("registry_revision") == 1  # its one row: revision 0
+    assert set(counts.values()) == {0}
     registry.close()
     Registry.open(db_url).close()  # a second open finds the schema at head and changes nothing
-    assert migrate.current_revision(engine) == "0002"
+    assert migrate.current_revision(engine) == "0003"
     engine.dispose()
 
 
