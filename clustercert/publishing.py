@@ -11,15 +11,23 @@ between the renames, the next `OutputFolder.start()` puts things back.
 
 A folder that holds files we did not write is never replaced (it could be someone's home folder):
 ours carry a marker file.
+
+A campaign notes in its staging folder which stages have written their reports there, and on
+which inputs (`STAGED`, travelling with the folder when it is published). A run killed half-way
+leaves its staging folder; the next run on the same inputs resumes in it (`resume`), and one that
+finds the published folder made from the same inputs starts from a copy of it: the reports of the
+stages it need not run are already in place (`clustercert.stages.resume`).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
 
 MARKER = ".clustercert-output"
+STAGED = ".clustercert-stages.json"  # {"inputs": SHA-256, "stages": [names, in the order written]}
 ARCHIVE = "archive"
 KEPT = (ARCHIVE,)  # what a new run carries over from the folder it replaces
 
@@ -69,6 +77,19 @@ class OutputFolder:
         (self.final / MARKER).touch()
         return self.staging
 
+    def resume(self, inputs: str) -> tuple[Path, list[str]]:
+        """A staging folder for a campaign run on `inputs`, and the stages whose reports it already
+        holds: the staging folder a run on the same inputs left (killed before it published), else
+        a copy of the published folder if it was made from the same inputs, else a fresh one."""
+        self.check_ours()
+        self._recover()
+        left = staged_stages(self.staging, inputs)
+        if left:
+            return self.staging, left
+        published = staged_stages(self.final, inputs)
+        staging = self.start(carry_over=bool(published))
+        return staging, published
+
     def publish(self) -> Path:
         """Swap the staging folder in; the kept parts (the archive) move from the old folder."""
         (self.staging / MARKER).touch()
@@ -98,3 +119,22 @@ class OutputFolder:
                 self.final.mkdir(parents=True, exist_ok=True)
                 os.replace(moved, self.final / name)  # died after moving the archive, before the swap
         shutil.rmtree(self._previous, ignore_errors=True)
+
+
+def staged_stages(folder: Path, inputs: str) -> list[str]:
+    """The stages whose reports `folder` holds, written on `inputs` (none for other inputs)."""
+    try:
+        noted = json.loads((folder / STAGED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(noted, dict) or noted.get("inputs") != inputs:
+        return []
+    return [str(name) for name in noted.get("stages", [])]
+
+
+def note_staged(folder: Path, inputs: str, stage: str) -> None:
+    """`stage` has written its reports into `folder` on `inputs` (a note on other inputs is replaced)."""
+    stages = [s for s in staged_stages(folder, inputs) if s != stage] + [stage]
+    part = folder / f"{STAGED}.part"
+    part.write_text(json.dumps({"inputs": inputs, "stages": stages}), encoding="utf-8")
+    os.replace(part, folder / STAGED)
