@@ -417,6 +417,8 @@ def _resume_lines(figures: dict[str, Any]) -> list[str]:
         f" ({figures['stages done when killed']} completed)",
         f"  run again {figures['resumed run']:.1f} s = {figures['resumed ÷ clean']:.2f}× clean;"
         f" again with nothing changed {figures['re-run, nothing changed']:.1f} s",
+        f"  flow runs of the resumed run: {figures['resumed run ran']}",
+        f"  flow runs of the nothing-changed run: {figures['nothing-changed run ran']}",
         f"  decisions/certified/validation_issues/criteria.csv equal to the clean run: {figures['outputs equal']};"
         f" registry row counts equal: {figures['registry rows equal']}",
     ]

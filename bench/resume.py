@@ -28,24 +28,31 @@ from typing import Any
 COMPARED = ("decisions.csv", "certified.csv", "validation_issues.csv", "criteria.csv")
 
 
-def run_resume(root: Path, inbox: Path, year: int, as_of: str) -> dict[str, Any]:
+def run_resume(
+    root: Path, inbox: Path, year: int, as_of: str, kill_after: str = "score-clusters"
+) -> dict[str, Any]:
     from flows.local_server import clean_env, prefect_server
 
     with prefect_server(root / "server-resume") as server:
         clean = _Run(root, "resume-clean", inbox, year, as_of, server.api_url, clean_env)
         crashed = _Run(root, "resume", inbox, year, as_of, server.api_url, clean_env)
         clean_wall = clean.run()
-        killed_after, stages_done = crashed.run_until_killed("score-clusters")
+        killed_after, stages_done = crashed.run_until_killed(kill_after)
+        since = _now_utc()
         resume_wall = crashed.run()
+        resumed_ran, since = _started_flow_runs(server.api_url, since), _now_utc()
         resumed_same = _same_outputs(clean.out, crashed.out)
         counts_clean, counts_resumed = clean.row_counts(), crashed.row_counts()
         unchanged_wall = crashed.run()
+        unchanged_ran = _started_flow_runs(server.api_url, since)
     figures: dict[str, Any] = {
         "clean run": clean_wall,
         "killed after": killed_after,
         "stages done when killed": ", ".join(stages_done),
         "resumed run": resume_wall,
+        "resumed run ran": ", ".join(resumed_ran),
         "re-run, nothing changed": unchanged_wall,
+        "nothing-changed run ran": ", ".join(unchanged_ran),
         "resumed ÷ clean": resume_wall / clean_wall,
         "outputs equal": resumed_same,
         "registry rows equal": counts_clean == counts_resumed,
@@ -143,18 +150,22 @@ def _now_utc():
 
 def _completed_flow_runs(api_url: str, since) -> list[str]:
     """Names of the flows whose runs, started since `since`, are completed (oldest first)."""
+    return _flow_runs(api_url, since, completed=True)
+
+
+def _started_flow_runs(api_url: str, since) -> list[str]:
+    """Names of the flows whose runs started since `since` (oldest first)."""
+    return _flow_runs(api_url, since, completed=False)
+
+
+def _flow_runs(api_url: str, since, *, completed: bool) -> list[str]:
     import json
     import urllib.request
 
-    body = json.dumps(
-        {
-            "flow_runs": {
-                "start_time": {"after_": since.isoformat()},
-                "state": {"type": {"any_": ["COMPLETED"]}},
-            },
-            "sort": "START_TIME_ASC",
-        }
-    ).encode()
+    runs_filter: dict[str, Any] = {"start_time": {"after_": since.isoformat()}}
+    if completed:
+        runs_filter["state"] = {"type": {"any_": ["COMPLETED"]}}
+    body = json.dumps({"flow_runs": runs_filter, "sort": "START_TIME_ASC"}).encode()
     request = urllib.request.Request(
         f"{api_url}/flow_runs/filter", data=body, headers={"Content-Type": "application/json"}
     )

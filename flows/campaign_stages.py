@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -23,11 +24,12 @@ from prefect.states import Failed
 from prefect.utilities.annotations import opaque
 
 from clustercert.campaign.preflight import Refused
-from clustercert.publishing import OutputFolder
+from clustercert.publishing import OutputFolder, note_staged
 from clustercert.reference import prefectures
 from clustercert.reports import stages as written
 from clustercert.stages import collect, facts, guard, prefecture, score, shortlist, validate
 from clustercert.stages.context import CampaignContext, context
+from clustercert.stages.context import registry as registry_at
 from clustercert.stages.setup import DEFAULT_POLICY, CampaignSetup
 from flows import artifacts
 from flows.runtime import registry_writes, task_runner, today_shanghai, var_root, workers
@@ -48,6 +50,34 @@ def refusable(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(*args, **kwargs)
         except StageRefused as exc:
             return Failed(message=str(exc))
+
+    return run
+
+
+def noted(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Inside a campaign (`campaign_inputs` given), a stage that completes notes it — in the
+    registry (its inputs, the revisions before and after) and in the staging folder (its reports
+    are there) — so that a run on the same inputs need not run it again (`clustercert.stages.resume`).
+    Run alone, a stage notes nothing (and its writes move the revision on: the campaign's notes no
+    longer hold)."""
+
+    signature = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        params = signature.bind(*args, **kwargs).arguments
+        inputs, staging = params.get("campaign_inputs"), params.get("reports_dir")
+        if not inputs or staging is None:
+            return fn(*args, **kwargs)
+        registry = registry_at(params.get("db_url"))
+        with registry.transaction() as tx:
+            before = tx.revision()
+        summary = fn(*args, **kwargs)
+        if isinstance(summary, dict):
+            with registry.transaction(flow_run_id=flow_run_id()) as tx:
+                tx.note_stage(params["year"], summary["stage"], inputs, before, summary)
+            note_staged(Path(staging), inputs, summary["stage"])
+        return summary
 
     return run
 
@@ -130,6 +160,7 @@ BATCHES_PER_WORKER = 2
 
 @flow(name="collect-submissions", flow_run_name="collect-{year}", task_runner=task_runner(), log_prints=False)
 @refusable
+@noted
 def collect_submissions(
     year: int,
     out: str | None = None,
@@ -143,6 +174,7 @@ def collect_submissions(
     files_per_task: int | None = None,
     evaluations_per_task: int | None = None,
     reports_dir: str | None = None,
+    campaign_inputs: str | None = None,
 ) -> dict[str, Any]:
     """第八条 收取申报材料: archive every county file under its SHA-256 and read it; a corrected file supersedes the earlier one.
 
@@ -159,8 +191,9 @@ def collect_submissions(
         files_per_task: 每个任务处理的文件数（默认按工作进程数自动分批）
         evaluations_per_task: 每个评审任务的集群数（默认按工作进程数自动分批）
         reports_dir: 由 yearly-campaign 指定的暂存目录（单独运行时留空）
+        campaign_inputs: 由 yearly-campaign 给出的本次输入指纹（完成后记入登记库，供续跑判断；单独运行时留空）
     """
-    setup = setup_of(**{k: v for k, v in locals().items() if k != "reports_dir"})
+    setup = setup_of(**{k: v for k, v in locals().items() if k not in ("reports_dir", "campaign_inputs")})
     log = get_run_logger()
     with stage_run(setup, reports_dir) as ctx:
         paths = collect.inbox_entries(ctx)
@@ -189,6 +222,7 @@ def collect_submissions(
     name="validate-submissions", flow_run_name="validate-{year}", task_runner=task_runner(), log_prints=False
 )
 @refusable
+@noted
 def validate_submissions(
     year: int,
     out: str | None = None,
@@ -202,6 +236,7 @@ def validate_submissions(
     files_per_task: int | None = None,
     evaluations_per_task: int | None = None,
     reports_dir: str | None = None,
+    campaign_inputs: str | None = None,
 ) -> dict[str, Any]:
     """第九条 受理、初审: every current submission read back from the archive, its structure (Pandera) and data quality (expectations) checked; feedback for the county.
 
@@ -218,8 +253,9 @@ def validate_submissions(
         files_per_task: 每个任务处理的申报数（默认按工作进程数自动分批）
         evaluations_per_task: 每个评审任务的集群数（默认按工作进程数自动分批）
         reports_dir: 由 yearly-campaign 指定的暂存目录（单独运行时留空）
+        campaign_inputs: 由 yearly-campaign 给出的本次输入指纹（完成后记入登记库，供续跑判断；单独运行时留空）
     """
-    setup = setup_of(**{k: v for k, v in locals().items() if k != "reports_dir"})
+    setup = setup_of(**{k: v for k, v in locals().items() if k not in ("reports_dir", "campaign_inputs")})
     with stage_run(setup, reports_dir) as ctx:
         recorded = validate.read(ctx.registry(), setup.year)
         batches = _batches(recorded, files_per_batch(setup, len(recorded)))
@@ -256,6 +292,7 @@ def files_per_batch(setup: CampaignSetup, count: int) -> int:
 
 @flow(name="score-clusters", flow_run_name="score-{year}", task_runner=task_runner(), log_prints=False)
 @refusable
+@noted
 def score_clusters(
     year: int,
     out: str | None = None,
@@ -269,6 +306,7 @@ def score_clusters(
     files_per_task: int | None = None,
     evaluations_per_task: int | None = None,
     reports_dir: str | None = None,
+    campaign_inputs: str | None = None,
 ) -> dict[str, Any]:
     """第五条、第六条 评审: every valid submission against the criteria and the veto; the default scoring model.
 
@@ -285,8 +323,9 @@ def score_clusters(
         files_per_task: 每个任务处理的申报数（默认按工作进程数自动分批）
         evaluations_per_task: 每个评审任务的集群数（默认按工作进程数自动分批）
         reports_dir: 由 yearly-campaign 指定的暂存目录（单独运行时留空）
+        campaign_inputs: 由 yearly-campaign 给出的本次输入指纹（完成后记入登记库，供续跑判断；单独运行时留空）
     """
-    setup = setup_of(**{k: v for k, v in locals().items() if k != "reports_dir"})
+    setup = setup_of(**{k: v for k, v in locals().items() if k not in ("reports_dir", "campaign_inputs")})
     with stage_run(setup, reports_dir) as ctx:
         registry = ctx.registry()
         with registry.transaction() as tx:
@@ -321,6 +360,7 @@ def score_clusters(
     log_prints=False,
 )
 @refusable
+@noted
 def prefecture_recommendation(
     year: int,
     out: str | None = None,
@@ -336,6 +376,7 @@ def prefecture_recommendation(
     reports_dir: str | None = None,
     interactive: bool = False,
     approval_timeout_hours: float = 72,
+    campaign_inputs: str | None = None,
 ) -> dict[str, Any]:
     """第九条 市（地）推荐: a task per prefecture — spot checks and the prefecture's decision on each eligible cluster.
 
@@ -352,6 +393,7 @@ def prefecture_recommendation(
         files_per_task: 每个任务处理的申报数（默认按工作进程数自动分批）
         evaluations_per_task: 每个评审任务的集群数（默认按工作进程数自动分批）
         reports_dir: 由 yearly-campaign 指定的暂存目录（单独运行时留空）
+        campaign_inputs: 由 yearly-campaign 给出的本次输入指纹（完成后记入登记库，供续跑判断；单独运行时留空）
         interactive: 是否在 Prefect 界面逐个市（地）确认推荐意见
         approval_timeout_hours: 等待确认的最长时间（小时）
     """
@@ -359,7 +401,7 @@ def prefecture_recommendation(
         **{
             k: v
             for k, v in locals().items()
-            if k not in ("reports_dir", "interactive", "approval_timeout_hours")
+            if k not in ("reports_dir", "interactive", "approval_timeout_hours", "campaign_inputs")
         }
     )
     with stage_run(setup, reports_dir) as ctx:
@@ -428,6 +470,7 @@ def _names(rows: Any) -> dict[str, str]:
     name="provincial-shortlist", flow_run_name="shortlist-{year}", task_runner=task_runner(), log_prints=False
 )
 @refusable
+@noted
 def provincial_shortlist(
     year: int,
     out: str | None = None,
@@ -441,6 +484,7 @@ def provincial_shortlist(
     files_per_task: int | None = None,
     evaluations_per_task: int | None = None,
     reports_dir: str | None = None,
+    campaign_inputs: str | None = None,
 ) -> dict[str, Any]:
     """第十条 省级择优、公示、认定: province-wide rank, spot checks, quota, public notice, objections, certificates.
 
@@ -457,8 +501,9 @@ def provincial_shortlist(
         files_per_task: 每个任务处理的申报数（默认按工作进程数自动分批）
         evaluations_per_task: 每个评审任务的集群数（默认按工作进程数自动分批）
         reports_dir: 由 yearly-campaign 指定的暂存目录（单独运行时留空）
+        campaign_inputs: 由 yearly-campaign 给出的本次输入指纹（完成后记入登记库，供续跑判断；单独运行时留空）
     """
-    setup = setup_of(**{k: v for k, v in locals().items() if k != "reports_dir"})
+    setup = setup_of(**{k: v for k, v in locals().items() if k not in ("reports_dir", "campaign_inputs")})
     with stage_run(setup, reports_dir) as ctx:
         inputs = shortlist.read(ctx.registry(), ctx)
         outcome = results([t.shortlist_and_certify.submit(inputs.recommended, inputs.decisions, setup)])[0]

@@ -16,9 +16,9 @@ from prefect import flow, get_run_logger
 from prefect.states import Failed
 
 from clustercert.campaign.preflight import Refused, check_campaign
-from clustercert.publishing import OutputFolder
+from clustercert.publishing import OutputFolder, staged_stages
 from clustercert.reports.stages import summary_counts
-from clustercert.stages import facts
+from clustercert.stages import collect, facts, resume
 from clustercert.stages.context import context
 from clustercert.stages.setup import DEFAULT_POLICY
 from flows import artifacts
@@ -97,31 +97,64 @@ def yearly_campaign(
     except Refused as exc:
         log.error("%s", exc.message)
         return Failed(message=exc.message)
-    folder = OutputFolder(setup.out_path)
-    staging = folder.start()
-    params = {**setup.parameters(), "reports_dir": str(staging)}
     runs = [
-        (collect_submissions, params),
-        (validate_submissions, params),
-        (score_clusters, params),
+        (collect_submissions, {}),
+        (validate_submissions, {}),
+        (score_clusters, {}),
         (
             prefecture_recommendation,
-            {**params, "interactive": interactive, "approval_timeout_hours": approval_timeout_hours},
+            {"interactive": interactive, "approval_timeout_hours": approval_timeout_hours},
         ),
-        (provincial_shortlist, params),
+        (provincial_shortlist, {}),
     ]
-    for stage, stage_params in runs:
-        state = stage(**stage_params, return_state=True)
+    here = context(setup)
+    inputs = resume.campaign_inputs(here, collect.inbox_entries(here))
+    with here.registry().transaction() as tx:  # answers given in the UI are no input of a re-run
+        done = {} if interactive else {run.stage: run for run in resume.completed(tx, setup.year, inputs)}
+    folder = OutputFolder(setup.out_path)
+    if len(done) == len(runs) and len(staged_stages(folder.final, inputs)) == len(runs):
+        log.info(
+            "输入与登记库自上次运行以来均未变，各阶段不再运行，已发布的报告即本次结果 / nothing changed since "
+            "the campaign's last run (flow run %s): no stage runs again, the published reports stand",
+            done[runs[-1][0].name].flow_run_id,
+        )
+        return _finish(setup, folder, publish=False)
+    staging, staged = folder.resume(inputs) if done else (folder.start(), [])
+    reused = _leading([stage.name for stage, _ in runs], lambda name: name in done and name in staged)
+    params = {**setup.parameters(), "reports_dir": str(staging), "campaign_inputs": inputs}
+    for stage, extra in runs:
+        if stage.name in reused:
+            log.info(
+                "%s：输入与登记库未变，沿用其上次运行（flow run %s）的结果与报告 / unchanged since its run %s: not run again",
+                stage.name, done[stage.name].flow_run_id, done[stage.name].flow_run_id,
+            )  # fmt: skip
+            continue
+        state = stage(**params, **extra, return_state=True)
         if not state.is_completed():
             folder.discard()
             message = state.message or f"{stage.name} 未完成 / {stage.name} did not complete"
             return Failed(message=message)
-    ctx = context(setup, staging)
-    write_overview(ctx)
-    with ctx.registry().transaction() as tx:
-        rows = facts.decision_rows(tx, setup.year, ctx.policy_name)
+    write_overview(context(setup, staging))
+    return _finish(setup, folder, publish=True)
+
+
+def _leading(names: list[str], holds: Any) -> set[str]:
+    """The first names, in order, for which `holds` is true."""
+    found: set[str] = set()
+    for name in names:
+        if not holds(name):
+            break
+        found.add(name)
+    return found
+
+
+def _finish(setup: Any, folder: OutputFolder, *, publish: bool) -> dict[str, Any]:
+    log = get_run_logger()
+    with context(setup).registry().transaction() as tx:
+        rows = facts.decision_rows(tx, setup.year, context(setup).policy_name)
     summary = summary_counts(rows)
-    folder.publish()
+    if publish:
+        folder.publish()
     artifacts.reports(setup.year, setup.out_path, summary)
     log.info(
         "申报 %(submitted)d · 校验通过 %(valid)d · 符合条件 %(eligible)d · 推荐 %(recommended)d · "
