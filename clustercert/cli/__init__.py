@@ -77,6 +77,7 @@ def run() -> NoReturn:
 
 def leave(code: int) -> NoReturn:
     import atexit
+    import contextlib
     import os
     import threading
 
@@ -85,10 +86,10 @@ def leave(code: int) -> NoReturn:
             thread.join()
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(
+            BrokenPipeError, ValueError
+        ):  # a reader that left (`| head`), a closed stream
             stream.flush()
-        except (BrokenPipeError, ValueError):  # a reader that left (`| head`), a closed stream
-            pass
     os._exit(code)
 
 

@@ -3,6 +3,7 @@ stage noted inside a campaign keeps its inputs and the revisions before and afte
 
 from __future__ import annotations
 
+import pytest
 from registry_helpers import AS_OF, POLICY, YEAR
 
 from clustercert.registry import Registry
@@ -27,12 +28,9 @@ def test_a_write_moves_the_revision_on_and_a_read_or_a_rollback_does_not(registr
     with registry.transaction() as tx:
         tx.upsert_campaign(YEAR, AS_OF, POLICY)  # nothing new: no write
     assert revision(registry) == start + 1
-    try:
-        with registry.transaction() as tx:
-            tx.upsert_campaign(YEAR + 1, AS_OF, POLICY)
-            raise RuntimeError("abandoned")
-    except RuntimeError:
-        pass
+    with pytest.raises(RuntimeError), registry.transaction() as tx:
+        tx.upsert_campaign(YEAR + 1, AS_OF, POLICY)
+        raise RuntimeError("abandoned")
     assert revision(registry) == start + 1
     with registry.transaction() as tx:
         assert tx.campaign(YEAR + 1) is None
