@@ -94,6 +94,19 @@ def _task_runs(server: Server, flow_run_ids: list) -> list:
                 return found
 
 
+def _recorded_task_runs(server: Server, flow_run_ids: list, expected: int, timeout: float = 30) -> list:
+    """The task runs of flow runs that just ended on a worker: the server records task runs from
+    events (at least once a second, prefect.toml), so a run can be Completed before they are in."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        found = _task_runs(server, flow_run_ids)
+        if len(found) >= expected or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
 def _subflow_runs(server: Server, parent_id) -> list:
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterParentFlowRunId
@@ -134,8 +147,8 @@ def test_the_shortlist_alone_through_its_deployment_gives_the_same_list_with_its
     run = _run(server, "provincial-shortlist/on-demand", campaign["params"])
     assert run.state is not None and run.state.is_completed(), run.state
     assert (campaign["out"] / "certified.csv").read_bytes() == campaign["certified"]
-    own = _task_runs(server, [run.id])
     in_campaign = _task_runs(server, [stages["shortlist-2026"].id])
+    own = _recorded_task_runs(server, [run.id], expected=len(in_campaign))
     assert len(own) == len(in_campaign) >= 1, (len(own), len(in_campaign))
     assert len(own) < len(campaign_tasks), "the re-run did the shortlist's work only"
     assert {t.name.split("-")[0] for t in own} == {"shortlist"}
