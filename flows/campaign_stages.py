@@ -54,6 +54,10 @@ def refusable(fn: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+# Parameters yearly-campaign gives its stages that are no part of the campaign's setup.
+CAMPAIGN_ONLY = ("reports_dir", "campaign_inputs")
+
+
 def noted(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Inside a campaign (`campaign_inputs` given), a stage that completes notes it — in the
     registry (its inputs, the revisions before and after) and in the staging folder (its reports
@@ -193,7 +197,7 @@ def collect_submissions(
         reports_dir: 由 yearly-campaign 指定的暂存目录（单独运行时留空）
         campaign_inputs: 由 yearly-campaign 给出的本次输入指纹（完成后记入登记库，供续跑判断；单独运行时留空）
     """
-    setup = setup_of(**{k: v for k, v in locals().items() if k not in ("reports_dir", "campaign_inputs")})
+    setup = setup_of(**{k: v for k, v in locals().items() if k not in CAMPAIGN_ONLY})
     log = get_run_logger()
     with stage_run(setup, reports_dir) as ctx:
         paths = collect.inbox_entries(ctx)
@@ -255,7 +259,7 @@ def validate_submissions(
         reports_dir: 由 yearly-campaign 指定的暂存目录（单独运行时留空）
         campaign_inputs: 由 yearly-campaign 给出的本次输入指纹（完成后记入登记库，供续跑判断；单独运行时留空）
     """
-    setup = setup_of(**{k: v for k, v in locals().items() if k not in ("reports_dir", "campaign_inputs")})
+    setup = setup_of(**{k: v for k, v in locals().items() if k not in CAMPAIGN_ONLY})
     with stage_run(setup, reports_dir) as ctx:
         recorded = validate.read(ctx.registry(), setup.year)
         batches = _batches(recorded, files_per_batch(setup, len(recorded)))
@@ -325,7 +329,7 @@ def score_clusters(
         reports_dir: 由 yearly-campaign 指定的暂存目录（单独运行时留空）
         campaign_inputs: 由 yearly-campaign 给出的本次输入指纹（完成后记入登记库，供续跑判断；单独运行时留空）
     """
-    setup = setup_of(**{k: v for k, v in locals().items() if k not in ("reports_dir", "campaign_inputs")})
+    setup = setup_of(**{k: v for k, v in locals().items() if k not in CAMPAIGN_ONLY})
     with stage_run(setup, reports_dir) as ctx:
         registry = ctx.registry()
         with registry.transaction() as tx:
@@ -401,7 +405,7 @@ def prefecture_recommendation(
         **{
             k: v
             for k, v in locals().items()
-            if k not in ("reports_dir", "interactive", "approval_timeout_hours", "campaign_inputs")
+            if k not in (*CAMPAIGN_ONLY, "interactive", "approval_timeout_hours")
         }
     )
     with stage_run(setup, reports_dir) as ctx:
@@ -503,7 +507,7 @@ def provincial_shortlist(
         reports_dir: 由 yearly-campaign 指定的暂存目录（单独运行时留空）
         campaign_inputs: 由 yearly-campaign 给出的本次输入指纹（完成后记入登记库，供续跑判断；单独运行时留空）
     """
-    setup = setup_of(**{k: v for k, v in locals().items() if k not in ("reports_dir", "campaign_inputs")})
+    setup = setup_of(**{k: v for k, v in locals().items() if k not in CAMPAIGN_ONLY})
     with stage_run(setup, reports_dir) as ctx:
         inputs = shortlist.read(ctx.registry(), ctx)
         outcome = results([t.shortlist_and_certify.submit(inputs.recommended, inputs.decisions, setup)])[0]

@@ -20,7 +20,7 @@ from clustercert.publishing import OutputFolder, staged_stages
 from clustercert.reports.stages import summary_counts
 from clustercert.stages import collect, facts, resume
 from clustercert.stages.context import context
-from clustercert.stages.setup import DEFAULT_POLICY
+from clustercert.stages.setup import DEFAULT_POLICY, CampaignSetup
 from flows import artifacts
 from flows.campaign_stages import (
     collect_submissions,
@@ -148,10 +148,11 @@ def _leading(names: list[str], holds: Any) -> set[str]:
     return found
 
 
-def _finish(setup: Any, folder: OutputFolder, *, publish: bool) -> dict[str, Any]:
+def _finish(setup: CampaignSetup, folder: OutputFolder, *, publish: bool) -> dict[str, Any]:
     log = get_run_logger()
-    with context(setup).registry().transaction() as tx:
-        rows = facts.decision_rows(tx, setup.year, context(setup).policy_name)
+    ctx = context(setup)
+    with ctx.registry().transaction() as tx:
+        rows = facts.decision_rows(tx, setup.year, ctx.policy_name)
     summary = summary_counts(rows)
     if publish:
         folder.publish()
