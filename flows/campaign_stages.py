@@ -59,13 +59,15 @@ CAMPAIGN_ONLY = ("reports_dir", "campaign_inputs")
 
 
 def noted(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Inside a campaign (`campaign_inputs` given), a stage that completes notes it — in the
-    registry (its inputs, the revisions before and after) and in the staging folder (its reports
-    are there) — so that a run on the same inputs need not run it again (`clustercert.stages.resume`).
+    """Inside a campaign (`campaign_inputs` given), a stage is noted in the registry with each of
+    its writes (its inputs, the revisions before and after, in the same commit) and, once complete,
+    with its summary and in the staging folder (its reports are there), so that a run on the same
+    inputs need not run it again (`clustercert.stages.resume`).
     Run alone, a stage notes nothing (and its writes move the revision on: the campaign's notes no
     longer hold)."""
 
     signature = inspect.signature(fn)
+    stage = fn.__name__.replace("_", "-")  # the stage's flow name (score_clusters: score-clusters)
 
     @functools.wraps(fn)
     def run(*args: Any, **kwargs: Any) -> Any:
@@ -74,13 +76,12 @@ def noted(fn: Callable[..., Any]) -> Callable[..., Any]:
         if not inputs or staging is None:
             return fn(*args, **kwargs)
         registry = registry_at(params.get("db_url"))
-        with registry.transaction() as tx:
-            before = tx.revision()
-        summary = fn(*args, **kwargs)
+        with registry.noting_stage(params["year"], stage, inputs, flow_run_id=flow_run_id()) as note:
+            summary = fn(*args, **kwargs)
         if isinstance(summary, dict):
-            with registry.transaction(flow_run_id=flow_run_id()) as tx:
-                tx.note_stage(params["year"], summary["stage"], inputs, before, summary)
-            note_staged(Path(staging), inputs, summary["stage"])
+            with registry.transaction() as tx:
+                tx.note_stage(note, summary)
+            note_staged(Path(staging), inputs, stage)
         return summary
 
     return run

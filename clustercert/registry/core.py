@@ -11,11 +11,14 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar, TypeVarTuple
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, defer
 
 from clustercert.lifecycle import ARTICLES, EntityKind, Status, check_transition, is_settled
@@ -259,19 +262,10 @@ class TransactionCore:
         query = sa.select(StageRun).where(StageRun.campaign_year == year)
         return {row.stage: row for row in self.session.scalars(query)}
 
-    def note_stage(
-        self, year: int, stage: str, inputs_sha256: str, revision_before: int, summary: dict[str, Any]
-    ) -> StageRun:
-        """A stage of a campaign completed on these inputs; it leaves the registry at the revision
-        this transaction's commit makes (this write moves it on by one)."""
-        after = self.revision() + 1
-        row = self.session.get(StageRun, (year, stage))
-        if row is None:
-            row = StageRun(campaign_year=year, stage=stage)
-            self.session.add(row)
-        row.inputs_sha256, row.revision_before, row.revision_after = inputs_sha256, revision_before, after
-        row.summary, row.flow_run_id, row.completed_at = _plain(summary), self.flow_run_id, self.clock()
-        return row
+    def note_stage(self, note: StageNote, summary: dict[str, Any]) -> None:
+        """The stage `note` follows has completed: keep its summary beside the revisions it took the
+        registry between. A note is no write of the registry's content: it does not move the revision."""
+        _write_note(self.session, note, summary, completed_at=self.clock())
 
     def campaign(self, year: int) -> Campaign | None:
         return self.session.get(Campaign, year)
@@ -519,6 +513,29 @@ def _note_writes(session: Session, _flush: Any, _instances: Any) -> None:
         session.info["writes"] = True
 
 
+@dataclass
+class StageNote:
+    """A campaign stage in progress on given inputs (`Registry.noting_stage`): every transaction
+    that writes while it runs notes the stage in `stage_runs` as it commits, so a crash after the
+    stage's record and before its end leaves a note that says so (the registry's revision and the
+    note never disagree)."""
+
+    year: int
+    stage: str
+    inputs_sha256: str
+    revision_before: int
+    flow_run_id: str | None
+    clock: Callable[[], datetime]
+    revision_after: int | None = None  # the revision of the stage's last write, None before one
+
+    @property
+    def ended_at(self) -> int:
+        return self.revision_before if self.revision_after is None else self.revision_after
+
+
+STAGE_IN_PROGRESS: ContextVar[StageNote | None] = ContextVar("clustercert_stage_in_progress", default=None)
+
+
 def _move_revision(session: Session) -> None:
     session.flush()  # what is still pending is noted by _note_writes
     if not session.info.pop("writes", False):
@@ -531,6 +548,37 @@ def _move_revision(session: Session) -> None:
     )
     if not moved.rowcount:  # type: ignore[attr-defined]  # a registry emptied by hand: count anew
         session.execute(sa.insert(RegistryRevision).values(id=1, revision=1))
+    note = STAGE_IN_PROGRESS.get()
+    if note is not None:
+        note.revision_after = int(
+            session.scalar(sa.select(RegistryRevision.revision).where(RegistryRevision.id == 1)) or 0
+        )
+        _write_note(session, note, {"stage": note.stage, "recorded": True}, completed_at=note.clock())
+
+
+def _write_note(
+    session: Session, note: StageNote, summary: dict[str, Any], *, completed_at: datetime
+) -> None:
+    """Insert or update the stage's row in one statement: two campaigns that note the same stage at
+    once both succeed (the later note wins) instead of one failing on the key."""
+    values = {
+        "campaign_year": note.year,
+        "stage": note.stage,
+        "inputs_sha256": note.inputs_sha256,
+        "revision_before": note.revision_before,
+        "revision_after": note.ended_at,
+        "summary": _plain(summary),
+        "flow_run_id": note.flow_run_id,
+        "completed_at": completed_at,
+    }
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    insert = dialect.insert(StageRun.__table__).values(**values)
+    keys = ("campaign_year", "stage")
+    session.execute(
+        insert.on_conflict_do_update(
+            index_elements=list(keys), set_={k: insert.excluded[k] for k in values if k not in keys}
+        )
+    )
 
 
 def _forget_writes(session: Session, *_args: Any) -> None:

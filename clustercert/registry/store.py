@@ -27,7 +27,7 @@ from clustercert.lifecycle import EntityKind, Status, utc_now
 from clustercert.registry import migrate
 from clustercert.registry.campaign import CampaignWrites
 from clustercert.registry.certify import CertificationWrites
-from clustercert.registry.core import move_revision_on_commit
+from clustercert.registry.core import STAGE_IN_PROGRESS, StageNote, move_revision_on_commit
 from clustercert.registry.dynamic import DynamicWrites
 from clustercert.registry.models import (
     AuditEntry,
@@ -187,6 +187,22 @@ class Registry:
             raise
         finally:
             session.close()
+
+    @contextmanager
+    def noting_stage(
+        self, year: int, stage: str, inputs_sha256: str, *, flow_run_id: str | None = None
+    ) -> Iterator[StageNote]:
+        """A campaign stage runs inside this block on `inputs_sha256`: each of its transactions that
+        writes notes it in `stage_runs` in the same commit (`StageNote`); `Transaction.note_stage`
+        adds its summary when it has completed."""
+        with self.transaction() as tx:
+            before = tx.revision()
+        note = StageNote(year, stage, inputs_sha256, before, flow_run_id, self.clock)
+        token = STAGE_IN_PROGRESS.set(note)
+        try:
+            yield note
+        finally:
+            STAGE_IN_PROGRESS.reset(token)
 
     @contextmanager
     def recording(

@@ -2,15 +2,16 @@
 
 A stage's work depends on the campaign's inputs — the county files, the human decision files, the
 setup (year, as-of date, policy and overrides, engine, output folder), the code — and on the
-registry. Each stage that completes inside a campaign notes in the registry the SHA-256 of those
-inputs and the registry's revision before and after it (`Transaction.note_stage`); every
-transaction that writes moves the revision on by one. A run with the same inputs that finds the
+registry. Each stage that runs inside a campaign is noted in the registry with the SHA-256 of those
+inputs and the registry's revision before and after it, in the same commit as each of its writes
+(`Registry.noting_stage`), so the note and the registry never disagree; every transaction that
+writes moves the revision on by one (a note is no write). A run with the same inputs that finds the
 registry exactly where a chain of those stages left it (from the first stage on, each starting
 where the one before ended, the last ending at today's revision) finds their decisions recorded
-already; with their reports in the staging folder (`clustercert.publishing`), it does not run
-them again. Anything else — another input, a stage run alone, an operator's write, a crash between
-a stage's record and its note — changes the inputs or the revision, and the stages run (their
-tasks still find their persisted results).
+already; those of them whose reports are in the staging folder (`clustercert.publishing`) it does
+not run again — a stage killed after its record and before its reports runs again. Anything else —
+another input, a stage run alone, an operator's write — changes the inputs or the revision, and the
+stages run (their tasks still find their persisted results).
 """
 
 from __future__ import annotations

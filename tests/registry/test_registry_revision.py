@@ -36,26 +36,58 @@ def test_a_write_moves_the_revision_on_and_a_read_or_a_rollback_does_not(registr
         assert tx.campaign(YEAR + 1) is None
 
 
-def test_a_noted_stage_leaves_the_registry_at_the_revision_its_note_makes(registry: Registry) -> None:
+def test_a_stage_is_noted_in_the_commit_of_each_of_its_writes_and_a_note_is_no_write(
+    registry: Registry,
+) -> None:
     with registry.transaction() as tx:
         tx.upsert_campaign(YEAR, AS_OF, POLICY)
     before = revision(registry)
-    with registry.transaction(flow_run_id="run-1") as tx:
-        tx.note_stage(
-            YEAR, "collect-submissions", INPUTS, before, {"stage": "collect-submissions", "received": 3}
-        )
-    assert revision(registry) == before + 1
+    with registry.noting_stage(YEAR, "collect-submissions", INPUTS, flow_run_id="run-1") as running:
+        with registry.transaction() as tx:
+            tx.upsert_campaign(YEAR + 1, AS_OF, POLICY)  # the stage's record
+        with registry.transaction() as tx:  # a crash here would leave this note: recorded, no summary
+            noted = tx.stage_runs(YEAR)["collect-submissions"]
+            assert (noted.inputs_sha256, noted.revision_before, noted.revision_after) == (
+                INPUTS,
+                before,
+                before + 1,
+            )
+            assert noted.summary == {"stage": "collect-submissions", "recorded": True}
+            assert noted.flow_run_id == "run-1"
+    with registry.transaction() as tx:
+        tx.note_stage(running, {"stage": "collect-submissions", "received": 3})
+    assert revision(registry) == before + 1  # the note moved nothing
     with registry.transaction() as tx:
         noted = tx.stage_runs(YEAR)["collect-submissions"]
-        assert (noted.inputs_sha256, noted.revision_before, noted.revision_after) == (
-            INPUTS,
-            before,
+        assert noted.summary == {"stage": "collect-submissions", "received": 3}
+        assert noted.revision_after == before + 1
+    with pytest.raises(RuntimeError), registry.noting_stage(YEAR, "validate-submissions", INPUTS):
+        with registry.transaction() as tx:
+            tx.upsert_campaign(YEAR + 2, AS_OF, POLICY)
+            raise RuntimeError("abandoned")  # rolled back: neither the write nor the note
+    with registry.transaction() as tx:
+        assert "validate-submissions" not in tx.stage_runs(YEAR)
+        assert tx.revision() == before + 1
+
+
+def test_a_stage_that_writes_nothing_ends_where_it_began_and_a_later_note_replaces_the_row(
+    registry: Registry,
+) -> None:
+    before = revision(registry)
+    with registry.noting_stage(YEAR, "collect-submissions", INPUTS) as running:
+        pass
+    with registry.transaction() as tx:
+        tx.note_stage(running, {"stage": "collect-submissions"})
+    with registry.noting_stage(YEAR, "collect-submissions", "b" * 64) as again:
+        with registry.transaction() as tx:
+            tx.upsert_campaign(YEAR, AS_OF, POLICY)
+    with registry.transaction() as tx:
+        tx.note_stage(again, {"stage": "collect-submissions"})
+    with registry.transaction() as tx:
+        runs = tx.stage_runs(YEAR)
+        assert len(runs) == 1
+        assert (runs["collect-submissions"].inputs_sha256, runs["collect-submissions"].revision_after) == (
+            "b" * 64,
             before + 1,
         )
-        assert noted.summary == {"stage": "collect-submissions", "received": 3}
-        assert noted.flow_run_id == "run-1"
-    with registry.transaction() as tx:  # noted again (a later run): the same row, new revisions
-        tx.note_stage(YEAR, "collect-submissions", "b" * 64, before + 1, {"stage": "collect-submissions"})
-    with registry.transaction() as tx:
-        assert len(tx.stage_runs(YEAR)) == 1
-        assert tx.stage_runs(YEAR)["collect-submissions"].revision_after == before + 2 == tx.revision()
+        assert tx.revision() == before + 1

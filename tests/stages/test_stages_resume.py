@@ -22,10 +22,14 @@ def registry(tmp_path: Path) -> Registry:
     return Registry.open(f"sqlite:///{tmp_path / 'registry.db'}")
 
 
-def note(registry: Registry, stage: str, inputs: str = SAME) -> None:
+def note(registry: Registry, stage: str, inputs: str = SAME, *, writes: bool = True) -> None:
+    """A stage that ran to its end inside a campaign (recording one write unless told not to)."""
+    with registry.noting_stage(YEAR, stage, inputs) as running:
+        if writes:
+            with registry.transaction() as tx:
+                tx.upsert_campaign(YEAR, date(2026, 7, 24), f"policy-of-{stage}")
     with registry.transaction() as tx:
-        before = tx.revision()
-        tx.note_stage(YEAR, stage, inputs, before, {"stage": stage})
+        tx.note_stage(running, {"stage": stage})
 
 
 def completed(registry: Registry, inputs: str = SAME) -> list[str]:
@@ -47,6 +51,18 @@ def test_a_write_after_the_last_stage_or_between_two_breaks_the_chain(registry: 
     assert completed(registry) == []
     note(registry, "validate-submissions")  # it started after that write: not where collect ended
     assert completed(registry) == []
+
+
+def test_a_stage_killed_after_its_record_is_in_the_chain_as_recorded(registry: Registry) -> None:
+    note(registry, "collect-submissions", writes=False)
+    with registry.noting_stage(YEAR, "validate-submissions", SAME):
+        with registry.transaction() as tx:
+            tx.upsert_campaign(YEAR, date(2026, 7, 24), "hlj-2023")
+        # killed here: the record committed with its note, the summary never came
+    with registry.transaction() as tx:
+        chain = resume.completed(tx, YEAR, SAME)
+    assert [run.stage for run in chain] == ["collect-submissions", "validate-submissions"]
+    assert chain[-1].summary == {"stage": "validate-submissions", "recorded": True}
 
 
 def test_the_chain_starts_at_the_first_stage(registry: Registry) -> None:
