@@ -25,6 +25,7 @@ class _Context:
 
     def __init__(self) -> None:
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+        import expectations.gx_import  # noqa: F401 — GX without loading scipy.stats up front
         import great_expectations as gx
         import great_expectations.expectations as gxe
         from great_expectations.data_context.types.base import ProgressBarsConfig

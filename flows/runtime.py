@@ -228,6 +228,9 @@ class _NoUiLinks(logging.Filter):
         return not str(record.msg).startswith("View at ")
 
 
+GX_IMPORT = "expectations.gx_import"  # Great Expectations, as the quality engine imports it
+
+
 def warm_up_in_background(module: str) -> threading.Thread:
     """Import a slow module in a daemon thread, so that it overlaps with waiting for the API.
 

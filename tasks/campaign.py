@@ -205,10 +205,11 @@ def _batch_key(context_: Any, parameters: dict[str, Any]) -> str:
     return f"structure-{_digest(setup.year, code_version(), *(r.sha256 for r in batch))}"
 
 
-def _read_back(recorded: validate.Recorded, setup: CampaignSetup) -> tuple[Submission, str | None]:
+def _read_back(
+    recorded: validate.Recorded, setup: CampaignSetup, store: _Submissions
+) -> tuple[Submission, str | None]:
     """The submission as the collect stage read it (its persisted result, with its key), else read
     from the archive (no key)."""
-    store = _store()
     key = submission_key(recorded.sha256, setup.year)
     if store.exists(key):
         return store.read(key), key
@@ -220,7 +221,8 @@ def check_structures(
     batch: list[validate.Recorded], setup: CampaignSetup, label: str
 ) -> list[tuple[Submission, StructureResult]]:
     """Read back a batch of submissions and check every sheet's structure (Pandera)."""
-    read = [_read_back(r, setup) for r in batch]
+    store = _store()
+    read = [_read_back(r, setup, store) for r in batch]
     subs = [sub for sub, _ in read]
     checked = validate.structures(subs)
     refs = [key if key is not None else sub for sub, key in read]

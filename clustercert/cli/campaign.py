@@ -201,14 +201,14 @@ def run_campaign(**params: Any) -> dict[str, Any]:
     import os
 
     from clustercert.cli import CommandRefused
-    from flows.runtime import local_api, warm_up_in_background
+    from flows.runtime import GX_IMPORT, local_api, warm_up_in_background
     from flows.yearly_campaign import CampaignRefused, run_locally
 
     if params.get("engine", "gx") == "gx" and not os.environ.get("PREFECT_API_URL"):
         # overlaps with a throw-away server's start; with a running API there is no wait to fill,
         # and the import would only compete for the interpreter with the stages (and a re-run whose
         # quality check is cached does not need Great Expectations at all)
-        warm_up_in_background("great_expectations")
+        warm_up_in_background(GX_IMPORT)
     try:
         with local_api():
             return run_locally(**params)

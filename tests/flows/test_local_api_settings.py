@@ -37,7 +37,7 @@ def test_great_expectations_is_warmed_up_only_while_a_server_starts(monkeypatch,
     else:
         monkeypatch.setenv("PREFECT_API_URL", api_url)
     assert cli_campaign.run_campaign(year=2026, engine="gx") == {"ran": True}
-    assert started == (["great_expectations"] if warmed else [])
+    assert started == ([runtime.GX_IMPORT] if warmed else [])
 
 
 def test_the_pandas_engine_never_warms_up_great_expectations(monkeypatch) -> None:
