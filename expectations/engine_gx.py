@@ -25,8 +25,9 @@ class _Context:
 
     def __init__(self) -> None:
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-        import expectations.gx_import  # noqa: F401 — GX without loading scipy.stats up front
-        import great_expectations as gx
+        from expectations import gx_import
+
+        gx = gx_import.load()  # first: GX without executing scipy.stats up front
         import great_expectations.expectations as gxe
         from great_expectations.data_context.types.base import ProgressBarsConfig
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from types import ModuleType
 
 DEFERRED = ("scipy.stats",)
 
@@ -32,7 +33,13 @@ def defer(name: str) -> None:
         setattr(sys.modules[parent_name], child, module)  # `from scipy import stats` finds it
 
 
-for _name in DEFERRED:
-    defer(_name)
+def load() -> ModuleType:
+    """Great Expectations, with the deferred modules registered first."""
+    for name in DEFERRED:
+        defer(name)
+    import great_expectations
 
-import great_expectations  # noqa: E402,F401 — the point of this module, after the deferral
+    return great_expectations
+
+
+load()  # on import as well: `flows.runtime.warm_up_in_background(GX_IMPORT)` imports this module
