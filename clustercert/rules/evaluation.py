@@ -51,7 +51,7 @@ def evaluate(data: ClusterData, policy: Policy, as_of: date) -> Evaluation:
         veto_incidents=veto_incidents,
         failed_criteria=failed,
         warnings=warnings,
-        score=score(data, policy, as_of),
+        score=score(data, policy, as_of, rows, evidence),
         latest_total_output=None if latest is None else ind.to_decimal(latest).normalize(),
         policy_overrides={pid: plain(v) for pid, v in policy.overrides.items()},
     )

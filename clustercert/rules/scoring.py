@@ -69,13 +69,21 @@ def normalised(value: ind.Value, floor: Decimal, cap: Decimal) -> Decimal:
     return (ind.to_decimal(value) - floor) / (cap - floor)
 
 
-def score(data: ClusterData, policy: Policy, as_of: date) -> Score:
-    """The default model's score of one cluster with every indicator's contribution."""
+def score(
+    data: ClusterData,
+    policy: Policy,
+    as_of: date,
+    rows: Mapping[int, ind.Row] | None = None,
+    evidence: Mapping[str, tuple[bool, str]] | None = None,
+) -> Score:
+    """The default model's score of one cluster with every indicator's contribution; `rows` and
+    `evidence` may be passed in when the evaluation has them already."""
     model = policy.scoring
     if model is None:
         return Score(Decimal("0.00"), [], "本政策未设定评分模型")
     contributions = []
-    rows, evidence = ind.annual_rows(data), ind.evidence_by_item(data)
+    rows = ind.annual_rows(data) if rows is None else rows
+    evidence = ind.evidence_by_item(data) if evidence is None else evidence
     for aspect in model.aspects:
         aspect_weight = Decimal(str(policy.value(aspect.weight)))
         share = aspect_weight / len(aspect.indicators) if aspect.indicators else Decimal(0)
