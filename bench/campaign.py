@@ -102,10 +102,8 @@ def run_baseline_on_openpyxl(inbox: Path, out: Path, db_url: str) -> dict[str, f
 
 
 def run_flow(inbox: Path, out: Path, db_url: str, files_per_task: int | None = None) -> dict[str, float]:
-    from flows.runtime import GX_IMPORT, local_api, warm_up_in_background
+    from flows.runtime import local_api
 
-    if not os.environ.get("PREFECT_API_URL"):  # as `clustercert campaign` does: only while a server starts
-        warm_up_in_background(GX_IMPORT)
     with local_api():
         return _timed_flow(inbox, out, db_url, files_per_task)
 

@@ -1,8 +1,8 @@
 """Great Expectations, imported without the statistics it never uses here.
 
 GX 1.x imports `scipy.stats` (about a second, a third of its import) at import time, for the
-Kolmogorov–Smirnov and KL-divergence expectations; no specification of ours uses them. Importing
-this module first registers `scipy.stats` with the standard library's `importlib.util.LazyLoader`:
+Kolmogorov–Smirnov and KL-divergence expectations; no specification of ours uses them. Importing it
+through `load()` first registers `scipy.stats` with the standard library's `importlib.util.LazyLoader`:
 the module object exists, and it is executed — fully, as a plain import would — the first time any
 of its attributes is read. Nothing is stubbed or changed: an expectation that needs the statistics
 gets them (the first call pays the second).
@@ -40,6 +40,3 @@ def load() -> ModuleType:
     import great_expectations
 
     return great_expectations
-
-
-load()  # on import as well: `flows.runtime.warm_up_in_background(GX_IMPORT)` imports this module

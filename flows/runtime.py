@@ -8,10 +8,8 @@ finishes, and `wait_until_recorded` blocks until the API holds each of them in a
 from __future__ import annotations
 
 import contextlib
-import importlib
 import logging
 import os
-import threading
 import time
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -55,12 +53,17 @@ def workers() -> int:
     return int(os.environ.get(WORKERS_ENV) or os.cpu_count() or 2)
 
 
+def task_runner_kind() -> str:
+    """thread (default), process or dask: as `CLUSTERCERT_TASK_RUNNER` says."""
+    return os.environ.get(TASK_RUNNER_ENV, "thread") or "thread"
+
+
 def task_runner() -> Any:
     """The task runner the work goes to, chosen by the environment of the process that runs the flow:
     a thread pool (default), a process pool on one big machine, or Dask (a scheduler's address, or
     a LocalCluster of `CLUSTERCERT_WORKERS` worker processes) across machines."""
 
-    kind = os.environ.get(TASK_RUNNER_ENV, "thread") or "thread"
+    kind = task_runner_kind()
     count = workers()
     if kind == "process":
         from prefect.task_runners import ProcessPoolTaskRunner
@@ -226,25 +229,3 @@ def local_api(startup_timeout: int = 120) -> Iterator[str]:
 class _NoUiLinks(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         return not str(record.msg).startswith("View at ")
-
-
-GX_IMPORT = "expectations.gx_import"  # Great Expectations, as the quality engine imports it
-
-
-def warm_up_in_background(module: str) -> threading.Thread:
-    """Import a slow module in a daemon thread, so that it overlaps with waiting for the API.
-
-    A campaign waits several seconds for a throw-away Prefect server to start and later imports
-    Great Expectations (~4 s here); both happen at once this way. The main thread's own import of
-    the module simply waits for this one to finish.
-    """
-
-    def _import() -> None:
-        try:
-            importlib.import_module(module)
-        except Exception:  # noqa: BLE001 — the real import later reports any problem properly
-            log.debug("background import of %s failed", module, exc_info=True)
-
-    thread = threading.Thread(target=_import, name=f"warm-up-{module}", daemon=True)
-    thread.start()
-    return thread

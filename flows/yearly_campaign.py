@@ -8,6 +8,8 @@ certificates a re-run would change) ends the campaign with that message and publ
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from clustercert.reports.stages import summary_counts
 from clustercert.stages import collect, facts, resume
 from clustercert.stages.context import context
 from clustercert.stages.setup import DEFAULT_POLICY, CampaignSetup
+from expectations import gx_helper
 from flows import artifacts
 from flows.campaign_stages import (
     collect_submissions,
@@ -31,6 +34,7 @@ from flows.campaign_stages import (
     validate_submissions,
     write_overview,
 )
+from flows.runtime import task_runner_kind
 
 
 class CampaignRefused(Exception):
@@ -122,20 +126,38 @@ def yearly_campaign(
     staging, staged = folder.resume(inputs) if done else (folder.start(), [])
     reused = _leading([stage.name for stage, _ in runs], lambda name: name in done and name in staged)
     params = {**setup.parameters(), "reports_dir": str(staging), "campaign_inputs": inputs}
-    for stage, extra in runs:
-        if stage.name in reused:
-            log.info(
-                "%s：输入与登记库未变，沿用其上次运行（flow run %s）的结果与报告 / unchanged since its run %s: not run again",
-                stage.name, done[stage.name].flow_run_id, done[stage.name].flow_run_id,
-            )  # fmt: skip
-            continue
-        state = stage(**params, **extra, return_state=True)
-        if not state.is_completed():
-            folder.discard()
-            message = state.message or f"{stage.name} 未完成 / {stage.name} did not complete"
-            return Failed(message=message)
+    with quality_helper(setup, validate_submissions.name not in reused):
+        for stage, extra in runs:
+            if stage.name in reused:
+                log.info(
+                    "%s：输入与登记库未变，沿用其上次运行（flow run %s）的结果与报告 / unchanged since its run %s: not run again",
+                    stage.name, done[stage.name].flow_run_id, done[stage.name].flow_run_id,
+                )  # fmt: skip
+                continue
+            state = stage(**params, **extra, return_state=True)
+            if stage is validate_submissions:
+                gx_helper.stop()  # its work is done: the memory goes back now
+            if not state.is_completed():
+                folder.discard()
+                message = state.message or f"{stage.name} 未完成 / {stage.name} did not complete"
+                return Failed(message=message)
     write_overview(context(setup, staging))
     return _finish(setup, folder, publish=True)
+
+
+@contextlib.contextmanager
+def quality_helper(setup: CampaignSetup, validates: bool) -> Iterator[None]:
+    """Great Expectations' helper process (`expectations.gx_helper`) while the campaign runs, when it
+    will validate with GX on this machine's thread pool (a process pool or Dask runs the quality
+    task in a worker of its own, where the helper would sit unused)."""
+    if validates and setup.engine == "gx" and task_runner_kind() == "thread":
+        gx_helper.start()  # at once, unless the command started it already
+    else:
+        gx_helper.stop()  # one the command started, for nothing
+    try:
+        yield
+    finally:
+        gx_helper.stop()
 
 
 def _leading(names: list[str], holds: Any) -> set[str]:

@@ -198,22 +198,22 @@ def _check_certificates_stay(
 
 def run_campaign(**params: Any) -> dict[str, Any]:
     """Run the flow, then wait until the Prefect API has recorded every task run."""
-    import os
-
     from clustercert.cli import CommandRefused
-    from flows.runtime import GX_IMPORT, local_api, warm_up_in_background
+    from expectations import gx_helper
+    from flows.runtime import local_api, task_runner_kind
     from flows.yearly_campaign import CampaignRefused, run_locally
 
-    if params.get("engine", "gx") == "gx" and not os.environ.get("PREFECT_API_URL"):
-        # overlaps with a throw-away server's start; with a running API there is no wait to fill,
-        # and the import would only compete for the interpreter with the stages (and a re-run whose
-        # quality check is cached does not need Great Expectations at all)
-        warm_up_in_background(GX_IMPORT)
+    if params.get("engine", "gx") == "gx" and task_runner_kind() == "thread":
+        # Great Expectations' helper process loads on the other core from now on, while a server
+        # starts, the preflight runs and the county files are read (`expectations.gx_helper`)
+        gx_helper.start()
     try:
         with local_api():
             return run_locally(**params)
     except CampaignRefused as exc:
         raise CommandRefused(str(exc), 1) from None
+    finally:
+        gx_helper.stop()
 
 
 def run_stage(name: str, **params: Any) -> dict[str, Any]:

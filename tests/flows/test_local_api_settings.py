@@ -1,13 +1,13 @@
-"""What a command does around its flows: the recorder settings every server it starts gets, and the
-Great Expectations warm-up only where there is a server start to overlap with."""
+"""What a command does around its flows: the recorder settings every server it starts gets, and
+Great Expectations' helper process only where the quality task will run in this process."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
+from clustercert.cli import CommandRefused
 from clustercert.cli import campaign as cli_campaign
+from expectations import gx_helper
 from flows import local_server, runtime, yearly_campaign
 
 
@@ -26,27 +26,37 @@ def test_recorder_settings_read_the_table_they_are_given(tmp_path) -> None:
     assert local_server.recorder_settings(tmp_path / "absent.toml") == {}
 
 
-@pytest.mark.parametrize(("api_url", "warmed"), [(None, True), ("http://127.0.0.1:9/api", False)])
-def test_great_expectations_is_warmed_up_only_while_a_server_starts(monkeypatch, api_url, warmed) -> None:
-    started: list[str] = []
-    monkeypatch.setattr(runtime, "warm_up_in_background", lambda module: started.append(module))
+@pytest.mark.parametrize(
+    ("engine", "runner", "helped"),
+    [("gx", "thread", True), ("pandas", "thread", False), ("gx", "process", False), ("gx", "dask", False)],
+)
+def test_the_gx_helper_starts_with_a_gx_campaign_on_threads_and_stops_with_it(
+    monkeypatch, engine, runner, helped
+) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(gx_helper, "start", lambda: calls.append("start"))
+    monkeypatch.setattr(gx_helper, "stop", lambda **kw: calls.append("stop"))
+    monkeypatch.setenv(runtime.TASK_RUNNER_ENV, runner)
     monkeypatch.setattr(runtime, "local_api", lambda: _NoServer())
     monkeypatch.setattr(yearly_campaign, "run_locally", lambda **params: {"ran": True})
-    if api_url is None:
-        monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    else:
-        monkeypatch.setenv("PREFECT_API_URL", api_url)
-    assert cli_campaign.run_campaign(year=2026, engine="gx") == {"ran": True}
-    assert started == ([runtime.GX_IMPORT] if warmed else [])
+    assert cli_campaign.run_campaign(year=2026, engine=engine) == {"ran": True}
+    assert calls == (["start", "stop"] if helped else ["stop"])
 
 
-def test_the_pandas_engine_never_warms_up_great_expectations(monkeypatch) -> None:
-    before = {t.name for t in threading.enumerate()}
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+def test_a_refused_campaign_stops_the_helper_too(monkeypatch) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(gx_helper, "start", lambda: calls.append("start"))
+    monkeypatch.setattr(gx_helper, "stop", lambda **kw: calls.append("stop"))
+    monkeypatch.delenv(runtime.TASK_RUNNER_ENV, raising=False)
     monkeypatch.setattr(runtime, "local_api", lambda: _NoServer())
-    monkeypatch.setattr(yearly_campaign, "run_locally", lambda **params: {"ran": True})
-    cli_campaign.run_campaign(year=2026, engine="pandas")
-    assert not {t.name for t in threading.enumerate()} - before
+
+    def refused(**params):
+        raise yearly_campaign.CampaignRefused("no")
+
+    monkeypatch.setattr(yearly_campaign, "run_locally", refused)
+    with pytest.raises(CommandRefused):
+        cli_campaign.run_campaign(year=2026, engine="gx")
+    assert calls == ["start", "stop"]
 
 
 class _NoServer:

@@ -1,0 +1,164 @@
+"""Great Expectations in a helper process that starts early, on the machine's other core.
+
+Importing GX and opening its ephemeral context costs ~3 s of one interpreter — the largest single
+item of a provincial campaign, and in a single process it waits for the intake before it can start
+(or competes with it for the interpreter). A campaign that will check data quality with GX starts
+this helper first (`start()`): a plain child process (`python -m expectations.gx_helper`) imports
+GX and opens its context while the campaign reads the county files, then evaluates the prepared
+tables it is sent — the very `engine_gx.evaluate` — and answers with the results.
+
+The protocol is pickles over the child's stdin/stdout, each prefixed by its length. The child ends
+when its stdin closes: when the campaign stops it (`stop()`), or when the campaign's process dies in
+any way (even SIGKILL), so no helper outlives its campaign. If the helper cannot answer (it died,
+its GX failed to load), `evaluate` says why in the log and evaluates in this process instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import struct
+import subprocess
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+from typing import IO, Any
+
+import pandas as pd
+
+from expectations.spec import Evaluation, ExpectationSpec
+
+log = logging.getLogger(__name__)
+_HEADER = struct.Struct("!Q")
+
+
+class HelperFailed(Exception):
+    """The helper process could not evaluate (it is gone, or its Great Expectations is not usable)."""
+
+
+def _send(stream: IO[bytes], payload: Any) -> None:
+    data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_HEADER.pack(len(data)))
+    stream.write(data)
+    stream.flush()
+
+
+def _receive(stream: IO[bytes]) -> Any:
+    header = stream.read(_HEADER.size)
+    if len(header) < _HEADER.size:
+        raise EOFError("the other side closed the pipe")
+    (size,) = _HEADER.unpack(header)
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError("the other side closed the pipe mid-message")
+    return pickle.loads(data)  # noqa: S301 — our own child process, over its own pipe
+
+
+class Helper:
+    """One helper process; `evaluate` may be called from any thread (one request at a time)."""
+
+    def __init__(self) -> None:
+        env = {**os.environ, "GX_ANALYTICS_ENABLED": "false", "PYTHONUNBUFFERED": "1"}
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "expectations.gx_helper"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+        )
+        self._lock = threading.Lock()
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    def evaluate(
+        self, frames: Mapping[str, pd.DataFrame], specs: Sequence[ExpectationSpec]
+    ) -> dict[str, Evaluation]:
+        with self._lock:
+            try:
+                assert self._process.stdin is not None and self._process.stdout is not None
+                _send(self._process.stdin, (dict(frames), list(specs)))
+                ok, value = _receive(self._process.stdout)
+            except (OSError, EOFError, pickle.PickleError) as exc:
+                raise HelperFailed(f"the helper process stopped ({exc})") from None
+        if not ok:
+            raise HelperFailed(value)
+        return value
+
+    def stop(self, *, wait: bool = False) -> None:
+        """Close its stdin: it then ends on its own. Without `wait`, a daemon thread reaps it (the
+        campaign goes on at once); a helper that has not ended after 5 s is killed."""
+        with self._lock:
+            if self._process.stdin is not None and not self._process.stdin.closed:
+                try:
+                    self._process.stdin.close()
+                except OSError:
+                    pass
+        if wait:
+            self._reap()
+        else:
+            threading.Thread(target=self._reap, name="gx-helper-reaper", daemon=True).start()
+
+    def _reap(self) -> None:
+        try:
+            self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
+
+
+_current: Helper | None = None
+
+
+def start() -> Helper:
+    """Start this process's helper (once); `engine_gx.evaluate` then sends its work there."""
+    global _current
+    if _current is None:
+        _current = Helper()
+    return _current
+
+
+def current() -> Helper | None:
+    return _current
+
+
+def stop(*, wait: bool = False) -> None:
+    """Stop this process's helper, if one was started (`wait`: until it has ended)."""
+    global _current
+    helper, _current = _current, None
+    if helper is not None:
+        helper.stop(wait=wait)
+
+
+def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
+    """The child's loop: open GX once, then answer every request until the requests end."""
+    from expectations import engine_gx
+
+    try:
+        engine_gx.context()
+        failure = None
+    except Exception as exc:  # noqa: BLE001 — reported to the campaign, which evaluates itself
+        failure = f"Great Expectations could not be loaded in the helper: {exc!r}"
+    while True:
+        try:
+            frames, specs = _receive(requests)
+        except EOFError:
+            return
+        if failure is not None:
+            _send(answers, (False, failure))
+            continue
+        try:
+            _send(answers, (True, engine_gx.evaluate_here(frames, specs)))
+        except Exception as exc:  # noqa: BLE001 — the campaign re-raises it where it evaluates
+            _send(answers, (False, f"{type(exc).__name__}: {exc}"))
+
+
+if __name__ == "__main__":  # python -m expectations.gx_helper (started by `start`)
+    answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # anything GX prints goes to stderr, not the pipe
+    serve(sys.stdin.buffer, answers)
+    answers.close()
+    os._exit(0)  # nothing left to tear down: GX's interpreter teardown alone takes half a second
