@@ -215,7 +215,10 @@ def child(mode: str, root: Path, scale: str) -> None:
         stages = run_resume(root, inbox, YEAR, AS_OF.isoformat())
     wall = time.perf_counter() - started
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"mode": mode, "wall": wall, "peak_mib": peak_mib, "stages": stages}))
+    # the largest process this one started and has waited for (the GX helper of a flow run)
+    helper_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    figures = {"mode": mode, "wall": wall, "peak_mib": peak_mib, "child_peak_mib": helper_mib}
+    print(json.dumps({**figures, "stages": stages}))
 
 
 def main() -> int:
@@ -392,6 +395,10 @@ def summarise(scale: str, results: dict, server: str) -> str:
         + (ratio(walls.get("flow-dask"), walls.get("flow")) if "flow-dask" in walls else "")
     )
     lines.append(f"{'peak RSS MiB':<26}" + "".join(f"{results[m]['peak_mib']:>12.0f}" for m in modes))
+    lines.append(
+        f"{'  largest child process':<26}"
+        + "".join(f"{results[m].get('child_peak_mib', 0):>12.0f}" for m in modes)
+    )
     for mode in ("flow", "flow-dask"):
         if mode in results:
             stages = results[mode]["stages"]
