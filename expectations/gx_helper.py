@@ -15,6 +15,7 @@ its GX failed to load), `evaluate` says why in the log and evaluates in this pro
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import pickle
@@ -91,10 +92,8 @@ class Helper:
         campaign goes on at once); a helper that has not ended after 5 s is killed."""
         with self._lock:
             if self._process.stdin is not None and not self._process.stdin.closed:
-                try:
+                with contextlib.suppress(OSError):  # a helper already gone: nothing to close
                     self._process.stdin.close()
-                except OSError:
-                    pass
         if wait:
             self._reap()
         else:
