@@ -75,7 +75,8 @@ def test_a_stage_that_writes_nothing_ends_where_it_began_and_a_later_note_replac
 ) -> None:
     before = revision(registry)
     with registry.noting_stage(YEAR, "collect-submissions", INPUTS) as running:
-        pass
+        with registry.transaction() as tx:
+            tx.campaign(YEAR)  # the stage reads, and writes nothing
     with registry.transaction() as tx:
         tx.note_stage(running, {"stage": "collect-submissions"})
     with registry.noting_stage(YEAR, "collect-submissions", "b" * 64) as again:
