@@ -39,13 +39,16 @@ def _plain(value: Any) -> Any:
 
 def _plain_column(series: pd.Series) -> list[Any]:
     """A column's cells as JSON-safe scalars (what `_plain` gives each), at numpy speed where the
-    dtype tells: floats (NaN → None), plain integers and booleans."""
+    dtype tells: floats (NaN → None), plain integers and booleans, nullable integers and text."""
     dtype = series.dtype
     if isinstance(dtype, np.dtype) and dtype.kind in "iub":
         return series.tolist()
     if isinstance(dtype, np.dtype) and dtype.kind == "f":
-        values = series.tolist()
-        return [None if v != v else v for v in values] if series.isna().any() else values
+        values = series.to_numpy()
+        cells = values.tolist()
+        return [None if v != v else v for v in cells] if np.isnan(values).any() else cells
+    if isinstance(dtype, pd.StringDtype | pd.Int64Dtype):  # str / Python int cells, missing as None
+        return series.to_numpy(dtype=object, na_value=None).tolist()
     return list(map(_plain, series.tolist()))
 
 
@@ -63,17 +66,21 @@ def cluster_data_to_payload(data: ClusterData) -> dict[str, Any]:
     }
 
 
+_INT64 = pd.Int64Dtype()
+_STR = pd.api.types.pandas_dtype("str")  # looked up once: by name it is found again for every column
+
+
 def _typed_array(values: list[Any], kind: Kind) -> Any:
     """One stored column as the array its typed frame holds (NaN, NA or NaT where None)."""
     if kind is Kind.INTEGER:
-        return pd.array(values, dtype="Int64")
+        return pd.array(values, dtype=_INT64)
     if kind in (Kind.AMOUNT, Kind.PERCENT):
         return np.array(values, dtype="float64")
     if kind is Kind.DATE:
         return np.array(values, dtype="datetime64[ns]")  # ISO dates, as `_plain` wrote them
     if kind is Kind.YES_NO:
         return np.array(values, dtype="bool")
-    return pd.array(values, dtype="str")
+    return pd.array(values, dtype=_STR)
 
 
 def _frame(table: dict[str, Any] | list[dict[str, Any]], sheet: Sheet) -> pd.DataFrame:
