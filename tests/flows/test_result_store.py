@@ -24,7 +24,7 @@ def test_many_threads_read_back_more_submissions_than_the_cache_holds(tmp_path) 
         store = t._store()
         keys = [f"submission-{i:05d}" for i in range(1200)]  # Prefect's LRU holds 1,000
         for i, key in enumerate(keys):
-            store.write({"n": i}, key=key)
+            store.write({"n": i}, key=key, keep=False)  # read back from storage, not this process
 
         def read(part: list[str]) -> list[int]:  # as the structure batches do, in their threads
             return [store.read(key)["n"] for key in part]
@@ -76,8 +76,8 @@ def test_a_local_store_says_a_submission_exists_without_unpickling_it(tmp_path) 
     with temporary_settings(updates={PREFECT_RESULTS_LOCAL_STORAGE_PATH: str(tmp_path)}):
         store = t._store()
         assert store.local and store.keys == (tmp_path / "cache-keys").resolve()
-        store.write(_Counted(), key="submission-x")
-        store.write({"n": 1}, key="submission-y")
+        store.write(_Counted(), key="submission-x", keep=False)
+        store.write({"n": 1}, key="submission-y", keep=False)
         _Counted.loads = 0
         assert store.exists("submission-x") and not store.exists("submission-z")
         assert _Counted.loads == 0
@@ -96,6 +96,33 @@ def test_any_other_storage_goes_through_prefects_store(tmp_path) -> None:
     remote = RemoteFileSystem(basepath=f"memory://{tmp_path.name}/results")
     store = t._Submissions(get_result_store().model_copy(update={"result_storage": remote}))
     assert not store.local
-    store.write({"n": 3}, key="submission-r")
+    store.write({"n": 3}, key="submission-r", keep=False)
     assert store.exists("submission-r") and not store.exists("submission-s")
     assert store.read("submission-r") == {"n": 3}
+
+
+def test_what_this_process_wrote_is_read_back_once_from_memory_then_from_storage(tmp_path) -> None:
+    """The validate stage's read-back of what the collect stage wrote in the same process takes the
+    object itself (no unpickling); a second read (a resumed stage) reads the stored copy."""
+    with temporary_settings(updates={PREFECT_RESULTS_LOCAL_STORAGE_PATH: str(tmp_path)}):
+        store = t._store()
+        written = _Counted()
+        store.write(written, key="submission-m")
+        _Counted.loads = 0
+        assert store.exists("submission-m")
+        assert store.read("submission-m") is written and _Counted.loads == 0
+        again = store.read("submission-m")
+        assert again is not written and isinstance(again, _Counted) and _Counted.loads == 1
+        assert "submission-m" not in t._UNREAD  # nothing held once read
+
+
+def test_a_batch_record_is_not_held_in_memory(tmp_path) -> None:
+    """A received batch's record refers to its submissions: held, it would keep all of them alive
+    after the validate stage took them."""
+    with temporary_settings(updates={PREFECT_RESULTS_LOCAL_STORAGE_PATH: str(tmp_path)}):
+        store = t._store()
+        store.write(t._Referenced([{"n": 1}], ["submission-n"]), key="receive-b", keep=False)
+        assert "receive-b" not in t._UNREAD and store.exists("receive-b")
+        store.write({"n": 1}, key="submission-n")
+        assert "submission-n" in t._UNREAD
+        store.read("submission-n")
