@@ -11,9 +11,10 @@ before its modes: a parent flow with five sub-flows of six tasks each — the ca
 
 from __future__ import annotations
 
-from prefect import flow, task
+import flows.runtime  # noqa: F401 — first: Prefect's settings (no telemetry) and patches, as every flow process
 
-import flows.runtime  # noqa: F401 — Prefect's settings and patches as in every flow process
+# isort: split
+from prefect import flow, task
 
 STAGES, TASKS = 5, 6
 
