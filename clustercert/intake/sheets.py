@@ -49,14 +49,19 @@ def empty_frame(sheet: Sheet, keys: Iterable[str] | None = None) -> pd.DataFrame
     return frame
 
 
+_TEXT = pd.api.types.pandas_dtype("str")
+_TEXT_ARRAY = _TEXT.construct_array_type()
+
+
 def _frame(data: dict[str, list[str]], rows: list[int]) -> pd.DataFrame:
-    """The sheet's frame, built at once from its columns (str) and source rows (int64)."""
-    numbers = np.array(rows, dtype=np.int64)
-    if not data:
-        return pd.DataFrame({ROW: numbers})
-    frame = pd.DataFrame(data, dtype=str)
-    frame[ROW] = numbers
-    return frame
+    """The sheet's frame, built at once from its columns (str) and source rows (int64): each column's
+    array made from its cells, the frame from the arrays (adding the row column to a built frame, or
+    converting a frame to str, costs more than the whole build)."""
+    columns: dict[str, Any] = {
+        key: _TEXT_ARRAY._from_sequence(cells, dtype=_TEXT) for key, cells in data.items()
+    }
+    columns[ROW] = np.array(rows, dtype=np.int64)
+    return pd.DataFrame(columns, copy=False)
 
 
 def _letter(index: int) -> str:
