@@ -59,10 +59,21 @@ class Sheet:
     reference_columns: tuple[Column, ...] = ()
 
     def column(self, key: str) -> Column:
-        for col in self.columns:
-            if col.key == key:
-                return col
-        raise KeyError(f"{self.key} has no column {key!r}")
+        found = self._columns_by_key().get(key)
+        if found is None:
+            raise KeyError(f"{self.key} has no column {key!r}")
+        return found
+
+    def _columns_by_key(self) -> dict[str, Column]:
+        """Key → column, made once per sheet (rules and reports look columns up by key very often)."""
+        try:
+            return self.__dict__["_by_key"]
+        except KeyError:
+            by_key: dict[str, Column] = {}
+            for col in self.columns:
+                by_key.setdefault(col.key, col)  # the first of a key, as a search in order finds it
+            object.__setattr__(self, "_by_key", by_key)  # frozen: set once, never changed
+            return by_key
 
     @property
     def keys(self) -> list[str]:
