@@ -325,10 +325,7 @@ def designated_enterprises(data: ClusterData, as_of: date, options: Mapping[str,
     wanted = set(options.get("designations") or ())
     leading_only = bool(options.get("leading_industry_only"))
     required_level: Mapping[str, str] = options.get("required_level") or {}
-    in_leading: dict[str, bool] = {}
-    if data.enterprises is not None and not data.enterprises.empty:
-        for record in rows_of(data.enterprises):
-            in_leading[str(record.get("uscc"))] = is_yes(record.get("in_leading_industry"))
+    in_leading = _in_leading_industry(data.enterprises) if leading_only else {}
     holders: set[str] = set()
     rows: list[int] = []
     frame = data.designations
@@ -350,6 +347,29 @@ def designated_enterprises(data: ClusterData, as_of: date, options: Mapping[str,
         holders.add(uscc)
         rows.extend(_row_of(record))
     return Measured(Fraction(len(holders)), rows=tuple(sorted(rows)))
+
+
+_LEADING: dict[int, tuple[weakref.ref[pd.DataFrame], dict[str, bool]]] = {}
+
+
+def _in_leading_industry(frame: pd.DataFrame | None) -> dict[str, bool]:
+    """USCC → whether the 企业名单 marks the enterprise in the leading industry (the last row of a
+    USCC listed twice wins), made once per frame: several criteria count designations."""
+    if frame is None or frame.empty:
+        return {}
+    key = id(frame)
+    cached = _LEADING.get(key)
+    if cached is not None and cached[0]() is frame:
+        return cached[1]
+    usccs = frame["uscc"].tolist() if "uscc" in frame.columns else [None] * len(frame)
+    marks = (
+        frame["in_leading_industry"].tolist()
+        if "in_leading_industry" in frame.columns
+        else [None] * len(frame)
+    )
+    found = {str(uscc): is_yes(mark) for uscc, mark in zip(usccs, marks, strict=True)}
+    _LEADING[key] = (weakref.ref(frame, _forget(_LEADING, key)), found)
+    return found
 
 
 VALUE: dict[str, Callable[[ClusterData, date, Mapping[str, Any]], Measured[Fraction]]] = {
