@@ -12,8 +12,7 @@ the same stage functions as the flow (`clustercert.baseline`: each stage's read 
 write of `clustercert.stages` and `clustercert.reports`), in a plain loop, with no Prefect and no
 Great Expectations (the pandas engine of the same expectation specs). Each mode runs in its own
 process so that its peak memory (max RSS) is its own; the flow uses a fresh throw-away Prefect
-server and its time includes waiting until the API has recorded every task run; with `--server`, a
-real `prefect server start` serves one small flow first (`bench.warm_up`), as a server in service has. Results: a table on
+server and its time includes waiting until the API has recorded every task run. Results: a table on
 stdout (baseline ÷ floor, flow ÷ baseline) and `var/bench/<scale>.json`.
 
 `--task-runner dask` adds `flow-dask`: the same flow with its tasks on a Dask `LocalCluster` of two
@@ -266,7 +265,6 @@ def main() -> int:
             from flows.local_server import prefect_server
 
             api_url = stack.enter_context(prefect_server(root / "server")).api_url
-            warm_up(api_url)
         results = run_modes(args, root, api_url)
     if results is None:
         return 1
@@ -281,12 +279,6 @@ def main() -> int:
     (root.parent / f"{label}.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(report)
     return 0
-
-
-def warm_up(api_url: str) -> None:
-    """One small flow against the fresh server before any timing (`bench.warm_up` says why)."""
-    env = {**os.environ, "PREFECT_API_URL": api_url}
-    subprocess.run([sys.executable, "-m", "bench.warm_up"], env=env, check=True, capture_output=True)
 
 
 def run_modes(args: argparse.Namespace, root: Path, api_url: str | None) -> dict | None:
