@@ -21,6 +21,9 @@ import pandas as pd
 from clustercert.issue import Issue
 
 ROW = "_row"  # the source-row column every sheet frame carries
+# The dtype of every text column (intake's normalised strings, typed TEXT/CHOICE columns), looked
+# up once: named as "str", pandas finds it again for every column it builds.
+TEXT_DTYPE = pd.api.types.pandas_dtype("str")
 
 
 UNKNOWN_YEAR = "year-unknown"  # the id's year part when neither the campaign nor the file gives one

@@ -58,8 +58,9 @@ def _store() -> _Submissions:
 # Submissions this process wrote to the result store and has not read back yet, by key: the validate
 # stage's read-back of what the collect stage wrote in the same process takes the object itself
 # instead of unpickling its copy (at national scale ~2 ms per submission). Read once, an entry goes
-# (a second read — a resumed stage — goes to the store), so it holds at most one stage's submissions;
-# other processes (a process pool, Dask workers) find nothing here and read the store.
+# (a second read — a resumed stage — goes to the store); one never read (a superseded file, which the
+# validate stage does not read) stays until the process ends, and no more than _UNREAD_AT_MOST are
+# held. Other processes (a process pool, Dask workers) find nothing here and read the store.
 _UNREAD: dict[str, Any] = {}
 _UNREAD_AT_MOST = 4096
 

@@ -21,7 +21,7 @@ import pandas as pd
 from clustercert.contract import KEY_VALUE_HEADERS, Column, Sheet, Workbook
 from clustercert.intake.normalise import header_form, normalise_cell
 from clustercert.intake.raw import UNCOMPUTED, WARNING, Problem, RawSheet, is_blank
-from clustercert.submission import ROW
+from clustercert.submission import ROW, TEXT_DTYPE
 
 # Sheets that a workbook may carry besides the contract's, without a warning (the template's guide).
 INSTRUCTIONS_SHEET = "填表说明"
@@ -49,8 +49,7 @@ def empty_frame(sheet: Sheet, keys: Iterable[str] | None = None) -> pd.DataFrame
     return frame
 
 
-_TEXT = pd.api.types.pandas_dtype("str")
-_TEXT_ARRAY = _TEXT.construct_array_type()
+_TEXT_ARRAY = TEXT_DTYPE.construct_array_type()
 
 
 def _frame(data: dict[str, list[str]], rows: list[int]) -> pd.DataFrame:
@@ -58,7 +57,7 @@ def _frame(data: dict[str, list[str]], rows: list[int]) -> pd.DataFrame:
     array made from its cells, the frame from the arrays (adding the row column to a built frame, or
     converting a frame to str, costs more than the whole build)."""
     columns: dict[str, Any] = {
-        key: _TEXT_ARRAY._from_sequence(cells, dtype=_TEXT) for key, cells in data.items()
+        key: _TEXT_ARRAY._from_sequence(cells, dtype=TEXT_DTYPE) for key, cells in data.items()
     }
     columns[ROW] = np.array(rows, dtype=np.int64)
     return pd.DataFrame(columns, copy=False)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from clustercert.contract import PROFILE, SUBMISSION, Kind, Sheet
-from clustercert.submission import ROW, ClusterData
+from clustercert.submission import ROW, TEXT_DTYPE, ClusterData
 
 PAYLOAD_FORMAT = 2  # each table column by column; format 1 (row by row, until 2026-12) is still read
 _READABLE_FORMATS = (1, 2)
@@ -67,7 +67,6 @@ def cluster_data_to_payload(data: ClusterData) -> dict[str, Any]:
 
 
 _INT64 = pd.Int64Dtype()
-_STR = pd.api.types.pandas_dtype("str")  # looked up once: by name it is found again for every column
 
 
 def _typed_array(values: list[Any], kind: Kind) -> Any:
@@ -80,7 +79,7 @@ def _typed_array(values: list[Any], kind: Kind) -> Any:
         return np.array(values, dtype="datetime64[ns]")  # ISO dates, as `_plain` wrote them
     if kind is Kind.YES_NO:
         return np.array(values, dtype="bool")
-    return pd.array(values, dtype=_STR)
+    return pd.array(values, dtype=TEXT_DTYPE)
 
 
 def _frame(table: dict[str, Any] | list[dict[str, Any]], sheet: Sheet) -> pd.DataFrame:

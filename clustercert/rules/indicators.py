@@ -353,7 +353,7 @@ _LEADING: dict[int, tuple[weakref.ref[pd.DataFrame], dict[str, bool]]] = {}
 
 
 def _in_leading_industry(frame: pd.DataFrame | None) -> dict[str, bool]:
-    """USCC → whether the 企业名单 marks the enterprise in the leading industry (the last row of a
+    """USCC → whether the 企业名录 marks the enterprise in the leading industry (the last row of a
     USCC listed twice wins), made once per frame: several criteria count designations."""
     if frame is None or frame.empty:
         return {}
