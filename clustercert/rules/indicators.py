@@ -118,19 +118,28 @@ def _forget(cache: dict[int, Any], key: int) -> Callable[[weakref.ref[pd.DataFra
     return forget
 
 
+def _once_per_frame(cache: dict[int, Any], frame: pd.DataFrame, make: Callable[[pd.DataFrame], Any]) -> Any:
+    """`make(frame)`, made once per frame object and kept until the frame is gone."""
+    key = id(frame)
+    cached = cache.get(key)
+    if cached is not None and cached[0]() is frame:
+        return cached[1]
+    found = make(frame)
+    cache[key] = (weakref.ref(frame, _forget(cache, key)), found)
+    return found
+
+
 def rows_of(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
     """A frame's rows as dicts, read-only: made once per frame (an evaluation reads the same sheet for
     many criteria) with column-wise `tolist`, much faster than `to_dict("records")`."""
     if frame is None or frame.empty:
         return []
-    key = id(frame)
-    cached = _ROWS.get(key)
-    if cached is not None and cached[0]() is frame:
-        return cached[1]
+    return _once_per_frame(_ROWS, frame, _rows)
+
+
+def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     columns = {name: frame[name].tolist() for name in frame.columns}
-    found = [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
-    _ROWS[key] = (weakref.ref(frame, _forget(_ROWS, key)), found)
-    return found
+    return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -357,19 +366,17 @@ def _in_leading_industry(frame: pd.DataFrame | None) -> dict[str, bool]:
     USCC listed twice wins), made once per frame: several criteria count designations."""
     if frame is None or frame.empty:
         return {}
-    key = id(frame)
-    cached = _LEADING.get(key)
-    if cached is not None and cached[0]() is frame:
-        return cached[1]
+    return _once_per_frame(_LEADING, frame, _leading_marks)
+
+
+def _leading_marks(frame: pd.DataFrame) -> dict[str, bool]:
     usccs = frame["uscc"].tolist() if "uscc" in frame.columns else [None] * len(frame)
     marks = (
         frame["in_leading_industry"].tolist()
         if "in_leading_industry" in frame.columns
         else [None] * len(frame)
     )
-    found = {str(uscc): is_yes(mark) for uscc, mark in zip(usccs, marks, strict=True)}
-    _LEADING[key] = (weakref.ref(frame, _forget(_LEADING, key)), found)
-    return found
+    return {str(uscc): is_yes(mark) for uscc, mark in zip(usccs, marks, strict=True)}
 
 
 VALUE: dict[str, Callable[[ClusterData, date, Mapping[str, Any]], Measured[Fraction]]] = {
