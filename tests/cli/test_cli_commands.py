@@ -102,6 +102,14 @@ def test_campaign_with_decisions_and_an_override_writes_every_output(campaign) -
     assert rows(out / "certified.csv"), "the sample campaign certifies some clusters"
 
 
+def test_campaign_keeps_the_results_worth_reading_back(workdir, campaign) -> None:
+    """Each submission as read, each received batch, each evaluation batch and the quality report are
+    persisted; structure batches are not (reading one back costs what checking again does)."""
+    kept = {p.name.split("-")[0] for p in (workdir / "results").iterdir() if p.is_file()}
+    assert {"submission", "receive", "evaluate", "quality"} <= kept, kept
+    assert "structure" not in kept, kept
+
+
 def test_rerun_changes_no_byte(server, workdir, campaign) -> None:
     before = workdir / "out-before"
     shutil.copytree(campaign["out"], before)
