@@ -24,6 +24,7 @@ __all__ = [
     "check_structure",
     "check_structures",
     "finalise",
+    "valid_so_far",
     "validate_submissions",
 ]
 
@@ -61,6 +62,14 @@ def finalise(sub: Submission, structure: StructureResult, quality: QualityReport
         issues=issues,
         data=data if valid else None,
     )
+
+
+def valid_so_far(sub: Submission, structure: StructureResult) -> ClusterData | None:
+    """The cluster's data when reading and structure found no error in it (the quality check may
+    still find one), else None: `finalise` keeps the same data for a valid submission."""
+    if any(issue.is_error for issue in (*sub.issues, *structure.issues)):
+        return None
+    return _cluster_data(sub, structure)
 
 
 def validate_submissions(

@@ -272,10 +272,12 @@ def validate_submissions(
         ]
         subs = [s for s, _ in checked]
         structured = [st for _, st in checked]
-        report = results([t.check_quality.submit(opaque(structured), [r.sha256 for r in recorded], setup)])[0]
+        quality = t.check_quality.submit(opaque(structured), [r.sha256 for r in recorded], setup)
+        payloads = validate.payloads_ahead(subs, structured)  # while the quality check runs
+        report = results([quality])[0]
         outcome = validate.decide(subs, structured, report)
         with registry_writes():
-            validate.record(ctx.registry(), outcome, flow_run_id())
+            validate.record(ctx.registry(), outcome, flow_run_id(), payloads)
         written.write_validation(ctx, subs, outcome, report)
         artifacts.validated(ctx, outcome)
         c = validate.counts(outcome)

@@ -34,7 +34,8 @@ from flows.campaign_stages import (
     validate_submissions,
     write_overview,
 )
-from flows.runtime import task_runner_kind
+from flows.runtime import task_runner_kind, workers
+from tasks import work_processes as work
 
 
 class CampaignRefused(Exception):
@@ -126,7 +127,7 @@ def yearly_campaign(
     staging, staged = folder.resume(inputs) if done else (folder.start(), [])
     reused = _leading([stage.name for stage, _ in runs], lambda name: name in done and name in staged)
     params = {**setup.parameters(), "reports_dir": str(staging), "campaign_inputs": inputs}
-    with quality_helper(setup, validate_submissions.name not in reused):
+    with quality_helper(setup, validate_submissions.name not in reused), work_processes(setup):
         for stage, extra in runs:
             if stage.name in reused:
                 log.info(
@@ -158,6 +159,20 @@ def quality_helper(setup: CampaignSetup, validates: bool) -> Iterator[None]:
         yield
     finally:
         gx_helper.stop()
+
+
+@contextlib.contextmanager
+def work_processes(setup: CampaignSetup) -> Iterator[None]:
+    """The campaign's worker processes (`tasks.work_processes`) while it runs, on the thread pool of
+    a machine with more than one core (a process pool or Dask has workers of its own)."""
+    if task_runner_kind() == "thread" and work.usable(setup):
+        work.start(workers())  # at once, unless the command started them already
+    else:
+        work.stop()
+    try:
+        yield
+    finally:
+        work.stop()
 
 
 def _leading(names: list[str], holds: Any) -> set[str]:

@@ -17,11 +17,12 @@ from typing import Any
 from clustercert.campaign.prefecture import PrefectureRecommendation
 from clustercert.intake import content_sha256
 from clustercert.rules import Evaluation
-from clustercert.stages import collect, score, validate
+from clustercert.stages import collect, validate
 from clustercert.stages.context import context
 from clustercert.stages.setup import CampaignSetup, code_version
 from clustercert.submission import Submission
 from clustercert.validation import QualityReport, StructureResult
+from tasks import work_processes as work
 from tasks.runtime import unit_task
 
 
@@ -104,11 +105,12 @@ class _Submissions:
         content = (self.results / stored).read_bytes()  # type: ignore[operator]  # absolute stays absolute
         return ResultRecord.deserialize_from_result_and_metadata(result=content, metadata=metadata).result
 
-    def write(self, obj: Any, key: str, *, keep: bool = True) -> None:
-        """Write `obj` under `key`; `keep`: also hold it here until this process reads it back."""
+    def write(self, obj: Any, key: str, *, keep: bool = True, kept: Any = None) -> None:
+        """Write `obj` under `key`; `keep`: also hold it (or `kept`, what `obj` unpickles to) here
+        until this process reads it back."""
         self.store.write(obj, key=key)
         if keep and len(_UNREAD) < _UNREAD_AT_MOST:
-            _UNREAD[key] = obj
+            _UNREAD[key] = obj if kept is None else kept
 
 
 def _local_folder(storage: Any) -> Path | None:
@@ -185,18 +187,19 @@ def receive_files(paths: list[Path], setup: CampaignSetup, label: str) -> list[S
     Each submission as read is kept in the result store under its own key (its SHA-256 and the
     campaign year), where the validate stage finds it instead of reading the file again.
     """
-    store, ctx = _store(), context(setup)
-    received, keys = [], []
-    for path in paths:
-        key = _received_key(Path(path), setup)
-        if key is not None and store.exists(key):
-            received.append(store.read(key))
-        else:
-            sub = collect.receive(Path(path), ctx)
-            key = submission_key(sub.sha256, setup.year)
-            store.write(sub, key=key)
-            received.append(sub)
-        keys.append(key)
+    store = _store()
+    keys = [_received_key(Path(p), setup) for p in paths]
+    cached = [key is not None and store.exists(key) for key in keys]
+    fresh = iter(_read([Path(p) for p, hit in zip(paths, cached, strict=True) if not hit], setup))
+    received = []
+    for i, hit in enumerate(cached):
+        if hit:
+            received.append(store.read(keys[i]))
+            continue
+        sub, stored = next(fresh)
+        keys[i] = submission_key(sub.sha256, setup.year)
+        store.write(stored, key=keys[i], kept=sub)
+        received.append(sub)
     batch = _Referenced(received, keys)
     # A batch that was not archived yet had no cache key (see `_receive_key`); now that it is, its
     # result goes under the key the next run will compute, so a re-run after a crash finds it.
@@ -204,6 +207,19 @@ def receive_files(paths: list[Path], setup: CampaignSetup, label: str) -> list[S
     if _this_runs_cache_key() is None:
         store.write(batch, key=_batch_received_key(keys), keep=False)
     return batch
+
+
+def _read(paths: list[Path], setup: CampaignSetup) -> list[tuple[Submission, Any]]:
+    """Each file archived and read, with what the result store is to keep of it: in the campaign's
+    worker processes when it has them (the submission and its pickle, which the store writes as it
+    is), else here (the submission twice)."""
+    if not paths:
+        return []
+    if work.running():
+        pickled = [work.Pickled(data) for data in work.run(work.receive, [str(p) for p in paths], setup)]
+        return [(p.load(), p) for p in pickled]
+    ctx = context(setup)
+    return [(sub, sub) for sub in (collect.receive(p, ctx) for p in paths)]
 
 
 def _this_runs_cache_key() -> str | None:
@@ -271,7 +287,7 @@ def _evaluate_key(context_: Any, parameters: dict[str, Any]) -> str:
 @unit_task(name="evaluate-clusters", task_run_name="evaluate-{label}", cache_key_fn=_evaluate_key)
 def evaluate_clusters(batch: list[tuple[str, str]], setup: CampaignSetup, label: str) -> list[Evaluation]:
     """Art. 5 criteria, the Art. 6 veto and the default score for a batch of (submission id, SHA-256)."""
-    return score.evaluate_batch([sid for sid, _ in batch], context(setup))
+    return work.run(work.evaluate, [sid for sid, _ in batch], setup)
 
 
 # -- prefecture-recommendation ------------------------------------------------------------------

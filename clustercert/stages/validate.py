@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -32,6 +32,7 @@ from clustercert.validation import (
     check_quality,
     check_structures,
     finalise,
+    valid_so_far,
 )
 
 
@@ -115,17 +116,40 @@ def decide(
     return [finalise(s, st, report) for s, st in zip(subs, structured, strict=True)]
 
 
-def record(registry: Registry, results: Sequence[ValidationResult], flow_run_id: str | None) -> None:
+def payloads_ahead(subs: Sequence[Submission], structured: Sequence[StructureResult]) -> dict[str, Any]:
+    """The registry payload of every submission still valid before the quality check (the flow works
+    them out while the check runs in Great Expectations' own process); `record` takes the valid
+    ones' from here instead of converting their tables again."""
+    ahead = {}
+    for sub, structure in zip(subs, structured, strict=True):
+        data = valid_so_far(sub, structure)
+        if data is not None:
+            ahead[sub.submission_id] = cluster_data_to_payload(data)
+    return ahead
+
+
+def record(
+    registry: Registry,
+    results: Sequence[ValidationResult],
+    flow_run_id: str | None,
+    payloads: Mapping[str, Any] | None = None,
+) -> None:
+    """Each result in one transaction; `payloads` (`payloads_ahead`) are the valid ones' payloads
+    where they were worked out already."""
+    ahead = payloads or {}
     with registry.recording(flow_run_id=flow_run_id) as tx:
         if results:
             tx.preload(tx.submission(results[0].submission_id).campaign_year)  # type: ignore[union-attr]
         for result in results:
+            payload = None
+            if result.data is not None:
+                payload = ahead.get(result.submission_id) or cluster_data_to_payload(result.data)
             tx.record_validation(
                 result.submission_id,
                 valid=result.valid,
                 error_count=len(result.errors),
                 warning_count=len(result.warnings),
-                payload=cluster_data_to_payload(result.data) if result.data is not None else None,
+                payload=payload,
             )
 
 
