@@ -68,6 +68,8 @@ class Helper:
             env=env,
         )
         self._lock = threading.Lock()
+        self._sent = threading.Condition()
+        self.sends = 0  # requests sent so far: the caller's process is free while one is evaluated
 
     @property
     def pid(self) -> int:
@@ -80,12 +82,20 @@ class Helper:
             try:
                 assert self._process.stdin is not None and self._process.stdout is not None
                 _send(self._process.stdin, (dict(frames), list(specs)))
+                with self._sent:
+                    self.sends += 1
+                    self._sent.notify_all()
                 ok, value = _receive(self._process.stdout)
             except (OSError, EOFError, pickle.PickleError) as exc:
                 raise HelperFailed(f"the helper process stopped ({exc})") from None
         if not ok:
             raise HelperFailed(value)
         return value
+
+    def wait_for_send(self, after: int, timeout: float) -> bool:
+        """Whether more than `after` requests were sent within `timeout` seconds."""
+        with self._sent:
+            return self._sent.wait_for(lambda: self.sends > after, timeout=timeout)
 
     def stop(self, *, wait: bool = False) -> None:
         """Close its stdin: it then ends on its own. Without `wait`, a daemon thread reaps it (the

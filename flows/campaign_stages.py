@@ -31,6 +31,7 @@ from clustercert.stages import collect, facts, guard, prefecture, score, shortli
 from clustercert.stages.context import CampaignContext, context
 from clustercert.stages.context import registry as registry_at
 from clustercert.stages.setup import DEFAULT_POLICY, CampaignSetup
+from expectations import gx_helper
 from flows import artifacts
 from flows.runtime import registry_writes, task_runner, today_shanghai, var_root, workers
 from tasks import campaign as t
@@ -267,13 +268,16 @@ def validate_submissions(
         labels = [_label([r.file for r in b]) for b in batches]
         checked = [
             pair
-            for batch in results(t.check_structures.map(batches, setup=unmapped(setup), label=labels))
+            # opaque: Prefect would walk (and rebuild) every Recorded of every batch to look for futures
+            for batch in results(t.check_structures.map(opaque(batches), setup=unmapped(setup), label=labels))
             for pair in batch
         ]
         subs = [s for s, _ in checked]
         structured = [st for _, st in checked]
+        sends = _quality_sends()
         quality = t.check_quality.submit(opaque(structured), [r.sha256 for r in recorded], setup)
-        payloads = validate.payloads_ahead(subs, structured)  # while the quality check runs
+        _until_quality_sent(quality, sends)
+        payloads = validate.payloads_ahead(subs, structured)  # while GX evaluates in its helper
         report = results([quality])[0]
         outcome = validate.decide(subs, structured, report)
         with registry_writes():
@@ -286,6 +290,22 @@ def validate_submissions(
             c["submissions"], c["valid"], c["invalid"], c["errors"], c["warnings"],
         )  # fmt: skip
     return {"stage": "validate-submissions", **c}
+
+
+def _quality_sends() -> int:
+    helper = gx_helper.current()
+    return helper.sends if helper is not None else 0
+
+
+def _until_quality_sent(quality: Any, sends: int) -> None:
+    """Wait until the quality task has sent its tables to Great Expectations' helper process (or has
+    ended): until then it needs this process's interpreter (it prepares the stacked tables), after
+    that the helper works on the other core while this one does something else."""
+    helper = gx_helper.current()
+    if helper is None:
+        return
+    while not helper.wait_for_send(sends, timeout=0.2) and not quality.wrapped_future.done():
+        pass
 
 
 def files_per_batch(setup: CampaignSetup, count: int) -> int:

@@ -11,6 +11,7 @@ done instead of doing it again, wherever reading costs less than the work (see `
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -209,17 +210,26 @@ def receive_files(paths: list[Path], setup: CampaignSetup, label: str) -> list[S
     return batch
 
 
-def _read(paths: list[Path], setup: CampaignSetup) -> list[tuple[Submission, Any]]:
+# Files per call to a worker process, and clusters: small enough that the task handles what came
+# back (unpickling, writing to the result store) while the workers read on.
+FILES_PER_WORKER_CALL = 25
+CLUSTERS_PER_WORKER_CALL = 50
+
+
+def _read(paths: list[Path], setup: CampaignSetup) -> Iterator[tuple[Submission, Any]]:
     """Each file archived and read, with what the result store is to keep of it: in the campaign's
     worker processes when it has them (the submission and its pickle, which the store writes as it
     is), else here (the submission twice)."""
-    if not paths:
-        return []
     if work.running():
-        pickled = [work.Pickled(data) for data in work.run(work.receive, [str(p) for p in paths], setup)]
-        return [(p.load(), p) for p in pickled]
+        names = [str(p) for p in paths]
+        for data in work.run_in_chunks(work.receive, names, FILES_PER_WORKER_CALL, setup):
+            pickled = work.Pickled(data)
+            yield pickled.load(), pickled
+        return
     ctx = context(setup)
-    return [(sub, sub) for sub in (collect.receive(p, ctx) for p in paths)]
+    for path in paths:
+        sub = collect.receive(path, ctx)
+        yield sub, sub
 
 
 def _this_runs_cache_key() -> str | None:
@@ -287,7 +297,8 @@ def _evaluate_key(context_: Any, parameters: dict[str, Any]) -> str:
 @unit_task(name="evaluate-clusters", task_run_name="evaluate-{label}", cache_key_fn=_evaluate_key)
 def evaluate_clusters(batch: list[tuple[str, str]], setup: CampaignSetup, label: str) -> list[Evaluation]:
     """Art. 5 criteria, the Art. 6 veto and the default score for a batch of (submission id, SHA-256)."""
-    return work.run(work.evaluate, [sid for sid, _ in batch], setup)
+    ids = [sid for sid, _ in batch]
+    return list(work.run_in_chunks(work.evaluate, ids, CLUSTERS_PER_WORKER_CALL, setup))
 
 
 # -- prefecture-recommendation ------------------------------------------------------------------

@@ -26,7 +26,7 @@ import os
 import pickle
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -111,18 +111,40 @@ def stop() -> None:
 
 
 def run(fn: Callable[..., T], *args: Any) -> T:
-    """`fn(*args)` in a worker process when the pool runs, else here; a broken pool (a worker was
-    killed) is said once in the log and the work done here."""
+    """`fn(*args)` in a worker process when the pool runs, else here."""
+    return next(iter(_results(fn, [args])))
+
+
+def run_in_chunks(fn: Callable[..., list[T]], items: Sequence[Any], size: int, *args: Any) -> Iterator[T]:
+    """`fn(chunk, *args)` for each chunk of `size` items, every chunk sent to the workers at once, so
+    that they read ahead while the caller handles what came back; the results in order."""
+    chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]
+    for found in _results(fn, [(chunk, *args) for chunk in chunks]):
+        yield from found
+
+
+def _results(fn: Callable[..., T], calls: list[tuple[Any, ...]]) -> Iterator[T]:
+    """Each call's result in order: from the workers, or here without a pool, or from the call on
+    when the pool broke (a worker was killed; said once in the log)."""
+    futures = None
     pool = _pool
     if pool is not None:
         try:
-            return pool.submit(fn, *args).result()
-        except BrokenProcessPool as exc:
-            log.warning(
-                "工作进程已退出，改在本进程内处理 / a worker process died, the work runs here: %s", exc
-            )
-            stop()
-    return fn(*args)
+            futures = [pool.submit(fn, *call) for call in calls]
+        except (BrokenProcessPool, RuntimeError):  # broken, or stopped by another thread meanwhile
+            futures = None
+    for k, call in enumerate(calls):
+        if futures is not None:
+            try:
+                yield futures[k].result()
+                continue
+            except BrokenProcessPool as exc:
+                log.warning(
+                    "工作进程已退出，改在本进程内处理 / a worker process died, the work runs here: %s", exc
+                )
+                stop()
+                futures = None
+        yield fn(*call)
 
 
 # -- the work -----------------------------------------------------------------------------------
@@ -146,4 +168,4 @@ def evaluate(submission_ids: Sequence[str], setup: CampaignSetup) -> list[Evalua
     return score.evaluate_batch(list(submission_ids), context(setup))
 
 
-__all__ = ["Pickled", "evaluate", "receive", "run", "running", "start", "stop", "usable"]
+__all__ = ["Pickled", "evaluate", "receive", "run", "run_in_chunks", "running", "start", "stop", "usable"]

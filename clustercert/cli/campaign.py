@@ -200,16 +200,13 @@ def run_campaign(**params: Any) -> dict[str, Any]:
     """Run the flow, then wait until the Prefect API has recorded every task run."""
     from clustercert.cli import CommandRefused
     from expectations import gx_helper
-    from flows.runtime import local_api, task_runner_kind, workers
+    from flows.runtime import local_api, task_runner_kind
     from flows.yearly_campaign import CampaignRefused, run_locally
-    from tasks import work_processes
 
     if params.get("engine", "gx") == "gx" and task_runner_kind() == "thread":
         # Great Expectations' helper process loads on the other core from now on, while a server
         # starts, the preflight runs and the county files are read (`expectations.gx_helper`)
         gx_helper.start()
-    if task_runner_kind() == "thread":  # the worker processes spawn while the server starts
-        work_processes.start(workers())
     try:
         with local_api():
             return run_locally(**params)
@@ -217,7 +214,6 @@ def run_campaign(**params: Any) -> dict[str, Any]:
         raise CommandRefused(str(exc), 1) from None
     finally:
         gx_helper.stop()
-        work_processes.stop()
 
 
 def run_stage(name: str, **params: Any) -> dict[str, Any]:
