@@ -156,18 +156,22 @@ def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
             frames, specs = _receive(requests)
         except EOFError:
             return
-        if failure is not None:
-            _send(answers, (False, failure))
-            continue
+        answer: tuple[bool, Any] = (False, failure)
+        if failure is None:
+            try:
+                answer = (True, engine_gx.evaluate_here(frames, specs))
+            except Exception as exc:  # noqa: BLE001 — the campaign re-raises it where it evaluates
+                answer = (False, f"{type(exc).__name__}: {exc}")
         try:
-            _send(answers, (True, engine_gx.evaluate_here(frames, specs)))
-        except Exception as exc:  # noqa: BLE001 — the campaign re-raises it where it evaluates
-            _send(answers, (False, f"{type(exc).__name__}: {exc}"))
+            _send(answers, answer)
+        except OSError:  # the campaign is gone (killed while this evaluated): nobody to answer
+            return
 
 
 if __name__ == "__main__":  # python -m expectations.gx_helper (started by `start`)
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # anything GX prints goes to stderr, not the pipe
     serve(sys.stdin.buffer, answers)
-    answers.close()
+    with contextlib.suppress(OSError):  # an answer the killed campaign never read
+        answers.close()
     os._exit(0)  # nothing left to tear down: GX's interpreter teardown alone takes half a second

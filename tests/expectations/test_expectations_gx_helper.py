@@ -87,3 +87,22 @@ def _alive(pid: int) -> bool:
             return stat.read().split(") ")[-1][0] != "Z"  # a zombie has ended (init reaps it)
     except FileNotFoundError:
         return False
+
+
+def test_a_helper_whose_campaign_died_mid_request_ends_quietly(frames, capsys) -> None:
+    """Killed while its helper evaluated, the campaign never reads the answer: the helper's write
+    meets a broken pipe, and it ends without a traceback instead of failing twice."""
+    import io
+
+    class Gone(io.RawIOBase):
+        def writable(self) -> bool:
+            return True
+
+        def write(self, data) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    requests = io.BytesIO()
+    gx_helper._send(requests, (frames, build_specs(None)))
+    requests.seek(0)
+    gx_helper.serve(requests, io.BufferedWriter(Gone()))  # returns: nothing raised
+    assert "Traceback" not in capsys.readouterr().err
