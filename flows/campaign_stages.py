@@ -304,8 +304,9 @@ def _until_quality_sent(quality: Any, sends: int) -> None:
     helper = gx_helper.current()
     if helper is None:
         return
-    while not helper.wait_for_send(sends, timeout=0.2) and not quality.wrapped_future.done():
-        pass
+    while not quality.wrapped_future.done():
+        if helper.wait_for_send(sends, timeout=0.2):
+            return
 
 
 def files_per_batch(setup: CampaignSetup, count: int) -> int:
