@@ -2,9 +2,8 @@
 
 On the thread runner (the default) every task shares one interpreter: reading 3,000 county folders
 or evaluating 3,000 clusters keeps one core busy and leaves the machine's others idle. A campaign
-therefore starts a few plain worker processes (`start()`, spawned: Prefect's threads are never
-forked) that import the domain — no Prefect — while the server starts and the preflight runs. A
-task still runs, is recorded and persists its result in the flow's process, as before; only its
+with many files therefore starts a few plain worker processes (`start()`, spawned: Prefect's
+threads are never forked) that import the domain — no Prefect — in the background. A task still runs, is recorded and persists its result in the flow's process, as before; only its
 pure work goes to a worker: reading a batch of files (`receive`), evaluating a batch of clusters
 (`evaluate`). Each worker opens the campaign's archive and registry itself from the plain setup, as
 a Dask worker does.
@@ -27,7 +26,7 @@ import pickle
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, TypeVar
@@ -138,7 +137,7 @@ def _results(fn: Callable[..., T], calls: list[tuple[Any, ...]]) -> Iterator[T]:
             try:
                 yield futures[k].result()
                 continue
-            except BrokenProcessPool as exc:
+            except (BrokenProcessPool, CancelledError) as exc:  # cancelled: stopped by another thread
                 log.warning(
                     "工作进程已退出，改在本进程内处理 / a worker process died, the work runs here: %s", exc
                 )
