@@ -20,6 +20,7 @@ from typing import Any, TypeVar, TypeVarTuple
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, defer
+from sqlalchemy.sql.util import find_tables
 
 from clustercert.lifecycle import ARTICLES, EntityKind, Status, check_transition, is_settled
 from clustercert.reference import county
@@ -140,23 +141,25 @@ class TransactionCore:
         old_value: Any = None,
         new_value: Any = None,
         flow_run_id: str | None = None,
-    ) -> AuditEntry:
-        entry = AuditEntry(
-            at=self.clock(),
-            entity_kind=str(kind),
-            entity_id=str(entity_id),
-            from_status=None if from_status is None else str(from_status),
-            to_status=None if to_status is None else str(to_status),
-            field=field,
-            old_value=None if old_value is None else str(old_value),
-            new_value=None if new_value is None else str(new_value),
-            reason=reason,
-            article=article,
-            flow_run_id=flow_run_id or self.flow_run_id,
-            actor=self.actor,
+    ) -> None:
+        """One audit entry, written with the transaction's others in one statement (see
+        `_write_pending_audit`): the unit of work cost ~0.5 ms per entry, a stage writes thousands."""
+        self.session.info.setdefault(PENDING_AUDIT, []).append(
+            {
+                "at": self.clock(),
+                "entity_kind": str(kind),
+                "entity_id": str(entity_id),
+                "from_status": None if from_status is None else str(from_status),
+                "to_status": None if to_status is None else str(to_status),
+                "field": field,
+                "old_value": None if old_value is None else str(old_value),
+                "new_value": None if new_value is None else str(new_value),
+                "reason": reason,
+                "article": article,
+                "flow_run_id": flow_run_id or self.flow_run_id,
+                "actor": self.actor,
+            }
         )
-        self.session.add(entry)
-        return entry
 
     def _set_field(
         self,
@@ -536,7 +539,33 @@ class StageNote:
 STAGE_IN_PROGRESS: ContextVar[StageNote | None] = ContextVar("clustercert_stage_in_progress", default=None)
 
 
+# session.info key: the audit entries a transaction wrote and has not sent to the database yet
+PENDING_AUDIT = "clustercert_pending_audit"
+
+
+def _write_pending_audit(session: Session) -> bool:
+    """Insert the transaction's pending audit entries (in the order written: their ids keep it) in
+    one executemany; False when there were none."""
+    rows = session.info.pop(PENDING_AUDIT, None)
+    if not rows:
+        return False
+    session.connection().execute(sa.insert(AuditEntry.__table__), rows)
+    return True
+
+
+def _write_audit_before_reading_it(state: Any) -> None:
+    """A query of the audit log inside the transaction that wrote entries finds them all."""
+    if state.is_select and state.session.info.get(PENDING_AUDIT) and _reads_audit(state.statement):
+        _write_pending_audit(state.session)
+
+
+def _reads_audit(statement: Any) -> bool:
+    return AuditEntry.__table__ in find_tables(statement, include_joins=True, include_aliases=True)
+
+
 def _move_revision(session: Session) -> None:
+    if _write_pending_audit(session):
+        session.info["writes"] = True
     session.flush()  # what is still pending is noted by _note_writes
     if not session.info.pop("writes", False):
         return
@@ -583,6 +612,7 @@ def _write_note(
 
 def _forget_writes(session: Session, *_args: Any) -> None:
     session.info.pop("writes", None)
+    session.info.pop(PENDING_AUDIT, None)
 
 
 def move_revision_on_commit(sessions: Any) -> None:
@@ -591,3 +621,4 @@ def move_revision_on_commit(sessions: Any) -> None:
     sa.event.listen(sessions, "before_flush", _note_writes)
     sa.event.listen(sessions, "before_commit", _move_revision)
     sa.event.listen(sessions, "after_rollback", _forget_writes)
+    sa.event.listen(sessions, "do_orm_execute", _write_audit_before_reading_it)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from registry_helpers import NAME
+from registry_helpers import AS_OF, COUNTY, NAME, POLICY, YEAR, sha, submit, take_to_certified
 
 from clustercert.lifecycle import local_date
 from clustercert.registry import Registry, Transaction
@@ -62,3 +62,32 @@ def test_postgresql_also_refuses_truncate(certified: tuple[Registry, str]) -> No
         pytest.skip("TRUNCATE exists on PostgreSQL only")
     with pytest.raises(sa.exc.DBAPIError, match="append-only"), registry.engine.begin() as conn:
         conn.execute(sa.text("TRUNCATE audit_log"))
+
+
+def test_a_transaction_reads_the_entries_it_wrote_in_the_order_it_wrote_them(registry: Registry) -> None:
+    # entries go to the database in one statement when the transaction reads the log or commits
+    with registry.transaction(flow_run_id="campaign-run") as tx:
+        tx.upsert_campaign(YEAR, AS_OF, POLICY)
+        sid = submit(tx, "a")
+        take_to_certified(tx, sid)
+        seen = [(e.from_status, e.to_status) for e in tx.audit(sid) if e.to_status]
+        counted = tx.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry))
+        of_it = tx.session.scalar(sa.select(sa.func.count(AuditEntry.id)).where(AuditEntry.entity_id == sid))
+    assert seen[-2:] == [("recommended", "shortlisted"), ("shortlisted", "certified")]
+    assert counted == len(registry.audit()) and of_it == len(registry.audit(sid))
+    assert [(e.from_status, e.to_status) for e in registry.audit(sid) if e.to_status] == seen
+    assert [e.id for e in registry.audit()] == sorted(e.id for e in registry.audit())
+
+
+def test_a_transaction_that_fails_leaves_none_of_its_entries(registry: Registry) -> None:
+    with registry.transaction() as tx:
+        tx.upsert_campaign(YEAR, AS_OF, POLICY)
+    before = len(registry.audit())
+    with pytest.raises(RuntimeError), registry.transaction() as tx:
+        submit(tx, "a")
+        tx.record_validation(submit(tx, "b"), valid=True, warning_count=0, payload=None)
+        raise RuntimeError("the stage failed")
+    assert len(registry.audit()) == before
+    with registry.transaction() as tx:  # the session's pending entries went with it
+        submit(tx, "c")
+    assert {e.entity_id for e in registry.audit()[before:]} == {f"{YEAR}-{COUNTY}-{sha('c')[:8]}"}
