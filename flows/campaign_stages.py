@@ -35,6 +35,7 @@ from expectations import gx_helper
 from flows import artifacts
 from flows.runtime import registry_writes, task_runner, today_shanghai, var_root, workers
 from tasks import campaign as t
+from tasks import work_processes as work
 from tasks.runtime import flow_run_id, results
 
 
@@ -309,6 +310,19 @@ def _until_quality_sent(quality: Any, sends: int) -> None:
             return
 
 
+# Evaluation pages per call to a worker process (~5 ms each to render and write)
+PAGES_PER_WORKER_CALL = 100
+
+
+def _pages_writer(setup: CampaignSetup, reports: Path) -> Callable[[list[Any]], object] | None:
+    """The evaluation pages written by the campaign's worker processes when it has them (else here)."""
+    if not work.running():
+        return None
+    return lambda pages: list(
+        work.run_in_chunks(work.write_evaluation_pages, pages, PAGES_PER_WORKER_CALL, setup, str(reports))
+    )
+
+
 def files_per_batch(setup: CampaignSetup, count: int) -> int:
     """Files (submissions) per task: as the setup says, else a few batches per worker — a task costs
     tens of milliseconds of bookkeeping, more than reading one workbook, and Pandera's cost is per
@@ -371,7 +385,7 @@ def score_clusters(
             score.record(registry, ctx, evaluations, flow_run_id())
         with registry.transaction() as tx:
             rows = facts.decision_rows(tx, setup.year, ctx.policy_name)
-        written.write_scores(ctx, rows, evaluations)
+        written.write_scores(ctx, rows, evaluations, write_pages=_pages_writer(setup, ctx.reports))
         artifacts.scored(ctx, rows)
         c = score.counts(evaluations)
         get_run_logger().info(

@@ -5,7 +5,7 @@ or evaluating 3,000 clusters keeps one core busy and leaves the machine's others
 with many files therefore starts a few plain worker processes (`start()`, spawned: Prefect's
 threads are never forked) that import the domain — no Prefect — in the background. A task still runs, is recorded and persists its result in the flow's process, as before; only its
 pure work goes to a worker: reading a batch of files (`receive`), evaluating a batch of clusters
-(`evaluate`). Each worker opens the campaign's archive and registry itself from the plain setup, as
+(`evaluate`), writing a batch of evaluation pages (`write_evaluation_pages`). Each worker opens the campaign's archive and registry itself from the plain setup, as
 a Dask worker does.
 
 A submission comes back already pickled (`Pickled`): the flow's process unpickles it once for the
@@ -29,10 +29,13 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from clustercert.rules import Evaluation
 from clustercert.stages.setup import CampaignSetup
+
+if TYPE_CHECKING:
+    from clustercert.reports.stages import EvaluationPage
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -167,4 +170,23 @@ def evaluate(submission_ids: Sequence[str], setup: CampaignSetup) -> list[Evalua
     return score.evaluate_batch(list(submission_ids), context(setup))
 
 
-__all__ = ["Pickled", "evaluate", "receive", "run", "run_in_chunks", "running", "start", "stop", "usable"]
+def write_evaluation_pages(pages: Sequence[EvaluationPage], setup: CampaignSetup, reports: str) -> list[str]:
+    """Write each evaluation page into `reports` (the stage's folder): `write_evaluations`."""
+    from clustercert.reports.stages import write_evaluations
+    from clustercert.stages.context import context
+
+    return [str(path) for path in write_evaluations(context(setup, reports), pages)]
+
+
+__all__ = [
+    "Pickled",
+    "evaluate",
+    "receive",
+    "run",
+    "run_in_chunks",
+    "running",
+    "start",
+    "stop",
+    "usable",
+    "write_evaluation_pages",
+]

@@ -18,7 +18,7 @@ warnings); given None, they read the validate stage's validation_issues.csv in t
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -177,24 +177,53 @@ def write_evaluation(
     )
 
 
-def write_scores(
+# One evaluation page's inputs: the facts it shows, the evaluation, the submission's warnings.
+EvaluationPage = tuple[dict[str, Any], Evaluation, Sequence[Issue]]
+
+
+def evaluation_pages(
     ctx: CampaignContext,
     rows: pd.DataFrame,
     evaluations: Sequence[Evaluation],
     warnings: Warnings | None = None,
-) -> dict[str, Path]:
-    """Each evaluation page, criteria.csv and policy.json (the scores page is the overview's).
-
-    `warnings`: submission id → its validation warnings; None reads validation_issues.csv.
-    """
+) -> list[EvaluationPage]:
+    """What each evaluation page shows, in the order of the decision rows."""
     known = warnings_of(ctx.reports, warnings)
     by_id = {e.submission_id: e for e in evaluations}
+    pages = []
     for row in records(rows):
         evaluation = by_id.get(row["submission_id"])
         if evaluation is not None:
             # The page shows what this stage decided; what later stages decide is on the cluster page.
             facts = {k: v for k, v in row.items() if k in EVALUATION_FACTS}
-            write_evaluation(ctx, facts, evaluation, known.get(row["submission_id"], ()))
+            pages.append((facts, evaluation, tuple(known.get(row["submission_id"], ()))))
+    return pages
+
+
+def write_evaluations(ctx: CampaignContext, pages: Sequence[EvaluationPage]) -> list[Path]:
+    return [write_evaluation(ctx, facts, evaluation, warnings) for facts, evaluation, warnings in pages]
+
+
+def write_scores(
+    ctx: CampaignContext,
+    rows: pd.DataFrame,
+    evaluations: Sequence[Evaluation],
+    warnings: Warnings | None = None,
+    *,
+    write_pages: Callable[[list[EvaluationPage]], object] | None = None,
+) -> dict[str, Path]:
+    """Each evaluation page, criteria.csv and policy.json (the scores page is the overview's).
+
+    `warnings`: submission id → its validation warnings; None reads validation_issues.csv.
+    `write_pages`: what writes the pages (default `write_evaluations` here; the flow's worker
+    processes write them while this writes the rest).
+    """
+    pages = evaluation_pages(ctx, rows, evaluations, warnings)
+    if write_pages is None:
+        write_evaluations(ctx, pages)
+    else:
+        write_pages(pages)
+    by_id = {e.submission_id: e for e in evaluations}
     lines = [r for sid in sorted(by_id) for r in criteria_rows(by_id[sid])]
     return {
         "criteria": write_rows_csv(

@@ -55,5 +55,9 @@ def test_worker_processes_change_no_decision(tmp_path: Path) -> None:
     assert "worker processes" not in outputs["none"]
     for name in COMPARED:
         assert (tmp_path / "workers" / name).read_bytes() == (tmp_path / "none" / name).read_bytes(), name
+    pages = {way: sorted((tmp_path / way / "evaluation").glob("*.html")) for way in outputs}
+    assert pages["workers"] and [p.name for p in pages["workers"]] == [p.name for p in pages["none"]]
+    for written_there, written_here in zip(pages["workers"], pages["none"], strict=True):
+        assert written_there.read_bytes() == written_here.read_bytes(), written_there.name
     issues = (tmp_path / "workers" / "validation_issues.csv").read_text(encoding="utf-8-sig")
     assert "手工有误.xlsx" in issues and "集群总产值" in issues
