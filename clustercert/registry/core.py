@@ -70,21 +70,56 @@ def cluster_key(county_code: str | None, cluster_name: str | None) -> str | None
     return f"{county_code}/{name}" if name else None
 
 
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, Decimal):
+        return str(obj)
+    if isinstance(obj, date | datetime):
+        return obj.isoformat()
+    if isinstance(obj, set | frozenset):
+        return sorted(obj)
+    if hasattr(obj, "item"):  # numpy scalar
+        return obj.item()
+    raise TypeError(f"not JSON-serialisable: {type(obj).__name__}")
+
+
+def _canonical_text(value: Any) -> str:
+    return json.dumps(value, default=_json_default, ensure_ascii=False, sort_keys=True)
+
+
 def jsonable(value: Any) -> Any:
     """A canonical JSON value: decimals as text (exact), dates as ISO text, tuples as lists."""
+    return json.loads(_canonical_text(value))
 
-    def default(obj: Any) -> Any:
-        if isinstance(obj, Decimal):
-            return str(obj)
-        if isinstance(obj, date | datetime):
-            return obj.isoformat()
-        if isinstance(obj, set | frozenset):
-            return sorted(obj)
-        if hasattr(obj, "item"):  # numpy scalar
-            return obj.item()
-        raise TypeError(f"not JSON-serialisable: {type(obj).__name__}")
 
-    return json.loads(json.dumps(value, default=default, ensure_ascii=False, sort_keys=True))
+class EncodedJSON(dict):  # type: ignore[type-arg]
+    """A canonical JSON object (`jsonable`) that keeps its encoded text, which the registry's engine
+    writes as it is (`json_text`) instead of encoding the object again: a submission's payload is
+    about 100 kB of JSON, a campaign writes thousands. Never changed once made (its text would lie)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, value: dict[str, Any], text: str) -> None:
+        super().__init__(value)
+        self.text = text
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (EncodedJSON, (dict(self), self.text))
+
+
+def encoded(value: dict[str, Any]) -> EncodedJSON:
+    """`jsonable(value)`, with its text kept (see `EncodedJSON`)."""
+    if isinstance(value, EncodedJSON):
+        return value
+    text = _canonical_text(value)
+    return EncodedJSON(json.loads(text), text)
+
+
+def json_text(value: Any) -> str:
+    """The registry engine's JSON serializer: an `EncodedJSON` as its kept text, anything else as
+    SQLAlchemy would write it."""
+    if type(value) is EncodedJSON:
+        return value.text
+    return json.dumps(value)
 
 
 def as_utc(value: datetime | str | None) -> datetime | None:

@@ -27,7 +27,7 @@ from clustercert.lifecycle import EntityKind, Status, utc_now
 from clustercert.registry import migrate
 from clustercert.registry.campaign import CampaignWrites
 from clustercert.registry.certify import CertificationWrites
-from clustercert.registry.core import STAGE_IN_PROGRESS, StageNote, move_revision_on_commit
+from clustercert.registry.core import STAGE_IN_PROGRESS, StageNote, json_text, move_revision_on_commit
 from clustercert.registry.dynamic import DynamicWrites
 from clustercert.registry.models import (
     AuditEntry,
@@ -115,10 +115,10 @@ def create_registry_engine(url: str) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         # An unreachable server answers within seconds instead of hanging a run.
         connect = {"connect_timeout": 10} if parsed.get_backend_name() == "postgresql" else {}
-        return sa.create_engine(url, pool_pre_ping=True, connect_args=connect)
+        return sa.create_engine(url, pool_pre_ping=True, connect_args=connect, json_serializer=json_text)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url)
+    engine = sa.create_engine(url, json_serializer=json_text)
     sa.event.listen(engine, "connect", _sqlite_connect)
     sa.event.listen(engine, "begin", _sqlite_begin)
     return engine

@@ -23,6 +23,7 @@ from typing import Any
 from clustercert.intake import read_submission
 from clustercert.intake.raw import Problem
 from clustercert.registry import Registry, cluster_data_to_payload
+from clustercert.registry.core import encoded
 from clustercert.stages.context import CampaignContext
 from clustercert.submission import SourceFile, Submission
 from clustercert.validation import (
@@ -119,12 +120,12 @@ def decide(
 def payloads_ahead(subs: Sequence[Submission], structured: Sequence[StructureResult]) -> dict[str, Any]:
     """The registry payload of every submission still valid before the quality check (the flow works
     them out while the check runs in Great Expectations' own process); `record` takes the valid
-    ones' from here instead of converting their tables again."""
+    ones' from here instead of converting their tables again (and encoding them: `encoded`)."""
     ahead = {}
     for sub, structure in zip(subs, structured, strict=True):
         data = valid_so_far(sub, structure)
         if data is not None:
-            ahead[sub.submission_id] = cluster_data_to_payload(data)
+            ahead[sub.submission_id] = encoded(cluster_data_to_payload(data))
     return ahead
 
 

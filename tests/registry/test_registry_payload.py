@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import pickle
 from datetime import date
 
 import pandas as pd
 import pandas.testing as pdt
 import pytest
+import sqlalchemy as sa
 from registry_helpers import submit
 
 from clustercert.registry import Registry, cluster_data_to_payload, payload_to_cluster_data
+from clustercert.registry.core import encoded, jsonable
 from clustercert.submission import ClusterData
 
 
@@ -98,3 +102,24 @@ def test_a_payload_of_format_1_reads_as_its_format_2_copy() -> None:
 def test_an_unknown_payload_format_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown payload format 3"):
         payload_to_cluster_data("s", "a.xlsx", "a" * 64, {"format": 3, "profile": {}, "tables": {}})
+
+
+def test_a_payload_is_encoded_once_and_stored_as_that_text(registry: Registry) -> None:
+    data = cluster_data()
+    ahead = encoded(cluster_data_to_payload(data))  # as the flow works it out while GX runs
+    assert ahead == jsonable(cluster_data_to_payload(data)) and json.loads(ahead.text) == ahead
+    assert pickle.loads(pickle.dumps(ahead)).text == ahead.text
+    with registry.transaction() as tx:
+        tx.upsert_campaign(2026, date(2026, 7, 1), "hlj-2023")
+        early, late = submit(tx, "a"), submit(tx, "b", name="尚志市食品产业集群")  # another cluster
+        tx.record_validation(early, valid=True, payload=ahead)
+        tx.record_validation(late, valid=True, payload=cluster_data_to_payload(data))
+    with registry.engine.connect() as conn:
+        texts = dict(
+            conn.execute(sa.text("SELECT submission_id, CAST(payload AS TEXT) FROM submissions")).all()
+        )
+    if registry.engine.dialect.name == "sqlite":  # PostgreSQL keeps its own form of JSON
+        assert texts[early] == texts[late] == ahead.text
+    assert registry.submission(early).payload == registry.submission(late).payload == ahead
+    back = payload_to_cluster_data(early, "a.xlsx", "a" * 64, registry.submission(early).payload)
+    pdt.assert_frame_equal(back.annual[data.annual.columns], data.annual)
