@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -71,6 +71,8 @@ def cluster_key(county_code: str | None, cluster_name: str | None) -> str | None
 
 
 def _json_default(obj: Any) -> Any:
+    if isinstance(obj, EncodedJSON):
+        return obj.value
     if isinstance(obj, Decimal):
         return str(obj)
     if isinstance(obj, date | datetime):
@@ -91,27 +93,45 @@ def jsonable(value: Any) -> Any:
     return json.loads(_canonical_text(value))
 
 
-class EncodedJSON(dict):  # type: ignore[type-arg]
-    """A canonical JSON object (`jsonable`) that keeps its encoded text, which the registry's engine
-    writes as it is (`json_text`) instead of encoding the object again: a submission's payload is
-    about 100 kB of JSON, a campaign writes thousands. Never changed once made (its text would lie)."""
+class EncodedJSON(Mapping[str, Any]):
+    """A canonical JSON object (`jsonable`) kept as its encoded text, which the registry's engine
+    writes as it is (`json_text`): a submission's payload is about 100 kB of JSON, a campaign writes
+    thousands, and neither encoding it again nor decoding it is needed to store it. Read as a
+    mapping, it decodes its text (once)."""
 
-    __slots__ = ("text",)
+    __slots__ = ("_value", "text")
 
-    def __init__(self, value: dict[str, Any], text: str) -> None:
-        super().__init__(value)
+    def __init__(self, text: str) -> None:
         self.text = text
+        self._value: dict[str, Any] | None = None
+
+    @property
+    def value(self) -> dict[str, Any]:
+        if self._value is None:
+            self._value = json.loads(self.text)
+        return self._value
+
+    def __getitem__(self, key: str) -> Any:
+        return self.value[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.value)
+
+    def __len__(self) -> int:
+        return len(self.value)
+
+    def __repr__(self) -> str:
+        return f"EncodedJSON({self.text[:60]!r}…)"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (EncodedJSON, (dict(self), self.text))
+        return (EncodedJSON, (self.text,))
 
 
-def encoded(value: dict[str, Any]) -> EncodedJSON:
-    """`jsonable(value)`, with its text kept (see `EncodedJSON`)."""
+def encoded(value: Mapping[str, Any]) -> EncodedJSON:
+    """`value` as canonical JSON text (see `EncodedJSON`)."""
     if isinstance(value, EncodedJSON):
         return value
-    text = _canonical_text(value)
-    return EncodedJSON(json.loads(text), text)
+    return EncodedJSON(_canonical_text(value))
 
 
 def json_text(value: Any) -> str:
