@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from clustercert.collector_pace import campaign_pace
 from clustercert.registry.models import AuditEntry
 from clustercert.reports import stages as write
 from clustercert.reports.plausibility import only_warnings
@@ -52,7 +53,11 @@ def run_campaign(
     `lap(name)` is called after each stage ("collect") and each part of one ("collect: record"):
     the benchmark times them. Returns the reports folder.
     """
-    lap = lap or (lambda _stage: None)
+    with campaign_pace():
+        return _run_stages(setup, lap or (lambda _stage: None), reports)
+
+
+def _run_stages(setup: CampaignSetup, lap: Callable[[str], None], reports: Path | None) -> Path:
     ctx = CampaignContext.open(setup, reports)
     db = registry(setup.db_url)
 

@@ -144,8 +144,10 @@ def stop(*, wait: bool = False) -> None:
 
 def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
     """The child's loop: open GX once, then answer every request until the requests end."""
+    from clustercert.collector_pace import keep_campaign_pace
     from expectations import engine_gx
 
+    keep_campaign_pace()  # it holds the campaign's stacked tables
     try:
         engine_gx.context()
         failure = None

@@ -24,6 +24,7 @@ from prefect.states import Failed
 from prefect.utilities.annotations import opaque
 
 from clustercert.campaign.preflight import Refused
+from clustercert.collector_pace import campaign_pace
 from clustercert.publishing import OutputFolder, note_staged
 from clustercert.reference import prefectures
 from clustercert.reports import stages as written
@@ -106,21 +107,23 @@ def setup_of(**params: Any) -> CampaignSetup:
 
 @contextlib.contextmanager
 def stage_run(setup: CampaignSetup, reports_dir: str | None) -> Iterator[CampaignContext]:
-    """The stage's context. Alone (no `reports_dir`), it stages a copy of the output folder and
-    publishes it with a fresh overview at the end; a failure publishes nothing."""
-    if reports_dir is not None:
-        yield context(setup, reports_dir)
-        return
-    folder = OutputFolder(setup.out_path)
-    staging = folder.start(carry_over=True)
-    ctx = context(setup, staging)
-    try:
-        yield ctx
-        write_overview(ctx)
-    except BaseException:
-        folder.discard()
-        raise
-    folder.publish()
+    """The stage's context, at the campaign's pace of garbage collection (`campaign_pace`). Alone
+    (no `reports_dir`), it stages a copy of the output folder and publishes it with a fresh overview
+    at the end; a failure publishes nothing."""
+    with campaign_pace():
+        if reports_dir is not None:
+            yield context(setup, reports_dir)
+            return
+        folder = OutputFolder(setup.out_path)
+        staging = folder.start(carry_over=True)
+        ctx = context(setup, staging)
+        try:
+            yield ctx
+            write_overview(ctx)
+        except BaseException:
+            folder.discard()
+            raise
+        folder.publish()
 
 
 def write_overview(ctx: CampaignContext) -> Path:

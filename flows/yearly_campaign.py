@@ -19,6 +19,7 @@ from prefect import flow, get_run_logger
 from prefect.states import Failed
 
 from clustercert.campaign.preflight import Refused, check_campaign
+from clustercert.collector_pace import campaign_pace
 from clustercert.publishing import OutputFolder, staged_stages
 from clustercert.reports.stages import summary_counts
 from clustercert.stages import collect, facts, resume
@@ -130,6 +131,7 @@ def yearly_campaign(
     reused = _leading([stage.name for stage, _ in runs], lambda name: name in done and name in staged)
     params = {**setup.parameters(), "reports_dir": str(staging), "campaign_inputs": inputs}
     with (
+        campaign_pace(),  # between the stages too: what they hold stays out of full collections
         quality_helper(setup, validate_submissions.name not in reused),
         work_processes(setup, files=len(entries), reused=reused),
     ):

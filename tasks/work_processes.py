@@ -31,6 +31,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from clustercert.collector_pace import keep_campaign_pace
 from clustercert.rules import Evaluation
 from clustercert.stages.setup import CampaignSetup
 
@@ -61,8 +62,9 @@ class Pickled:
 
 
 def _leave_with(parent: int) -> None:
-    """A worker's initializer: end as soon as the campaign's process is gone (re-parented: it was
-    killed). A worker also holds its call queue's writing end, so it would never read end-of-file."""
+    """A worker's initializer: the campaign's pace of garbage collection; end as soon as the
+    campaign's process is gone (re-parented: it was killed). A worker also holds its call queue's
+    writing end, so it would never read end-of-file."""
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -70,6 +72,7 @@ def _leave_with(parent: int) -> None:
         os._exit(0)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    keep_campaign_pace()
 
 
 def _warm() -> int:

@@ -332,7 +332,7 @@ class CampaignWrites(TransactionCore):
         row = self.require(Submission, submission_id)
         if row.status == Status.SUBMITTED:
             row.error_count, row.warning_count = error_count, warning_count
-            row.payload = None if payload is None else encoded(payload)
+            row.payload = None if payload is None else encoded(payload)  # type: ignore[assignment]  # the dict, as its JSON text
         if reason is None:
             hint = f"（另有 {warning_count} 条提示）" if warning_count else ""
             reason = (

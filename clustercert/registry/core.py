@@ -15,7 +15,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar, TypeVarTuple
+from typing import Any, TypeVar, TypeVarTuple, cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -604,7 +604,7 @@ def _write_pending_audit(session: Session) -> bool:
     rows = session.info.pop(PENDING_AUDIT, None)
     if not rows:
         return False
-    session.connection().execute(sa.insert(AuditEntry.__table__), rows)
+    session.connection().execute(sa.insert(cast(sa.Table, AuditEntry.__table__)), rows)
     return True
 
 

@@ -190,7 +190,7 @@ def evaluation_pages(
     """What each evaluation page shows, in the order of the decision rows."""
     known = warnings_of(ctx.reports, warnings)
     by_id = {e.submission_id: e for e in evaluations}
-    pages = []
+    pages: list[EvaluationPage] = []
     for row in records(rows):
         evaluation = by_id.get(row["submission_id"])
         if evaluation is not None:
