@@ -7,7 +7,7 @@ stacked table, plus what the county and the analyst read about it. Both engines 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +48,22 @@ class ExpectationSpec:
     def __post_init__(self) -> None:
         if self.expectation not in SUPPORTED:
             raise ValueError(f"{self.id}: {self.expectation} is not supported by both engines")
+
+
+# The keyword arguments of the SUPPORTED expectations that name the columns they read.
+COLUMN_ARGUMENTS = ("column", "column_A", "column_B")
+COLUMN_LIST_ARGUMENTS = ("column_list",)
+
+
+def columns_read(specs: Sequence[ExpectationSpec]) -> dict[str, set[str]]:
+    """Each table's columns that some spec reads (every SUPPORTED expectation is about columns)."""
+    read: dict[str, set[str]] = {}
+    for spec in specs:
+        columns = read.setdefault(spec.table, set())
+        columns.update(str(spec.kwargs[k]) for k in COLUMN_ARGUMENTS if k in spec.kwargs)
+        for k in COLUMN_LIST_ARGUMENTS:
+            columns.update(str(c) for c in spec.kwargs.get(k, ()))
+    return read
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,20 @@ def test_the_helper_answers_what_gx_in_this_process_answers(frames, helper) -> N
     assert any(found.unexpected_count for found in by_helper.values())  # the corpus breaks every spec
 
 
+def test_the_helper_is_sent_only_the_columns_the_specs_read(frames) -> None:
+    specs = build_specs()
+    sent = gx_helper._what_specs_read(frames, specs)
+    assert set(sent) == {spec.table for spec in specs}
+    enterprises = sent["enterprises"]
+    assert 0 < len(enterprises.columns) < len(frames["enterprises"].columns)
+    assert enterprises.index.equals(frames["enterprises"].index)
+    for spec in specs:  # every column a spec names is there
+        named = [spec.kwargs.get(k) for k in ("column", "column_A", "column_B")]
+        named += list(spec.kwargs.get("column_list", ()))
+        assert {c for c in named if c and c in frames[spec.table]} <= set(sent[spec.table].columns), spec.id
+    assert engine_gx.evaluate_here(sent, specs) == engine_gx.evaluate_here(frames, specs)
+
+
 def test_a_helper_that_died_leaves_the_work_to_this_process(frames, helper, caplog) -> None:
     os.kill(helper.pid, signal.SIGKILL)
     helper._process.wait(timeout=10)
