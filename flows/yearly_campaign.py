@@ -130,27 +130,27 @@ def yearly_campaign(
     staging, staged = folder.resume(inputs) if done else (folder.start(), [])
     reused = _leading([stage.name for stage, _ in runs], lambda name: name in done and name in staged)
     params = {**setup.parameters(), "reports_dir": str(staging), "campaign_inputs": inputs}
-    with (
-        campaign_pace(),  # between the stages too: what they hold stays out of full collections
-        quality_helper(setup, validate_submissions.name not in reused),
-        work_processes(setup, files=len(entries), reused=reused),
-    ):
-        for stage, extra in runs:
-            if stage.name in reused:
-                log.info(
-                    "%s：输入与登记库未变，沿用其上次运行（flow run %s）的结果与报告 / unchanged since its run %s: not run again",
-                    stage.name, done[stage.name].flow_run_id, done[stage.name].flow_run_id,
-                )  # fmt: skip
-                continue
-            state = stage(**params, **extra, return_state=True)
-            if stage is validate_submissions:
-                gx_helper.stop()  # its work is done: the memory goes back now
-            if not state.is_completed():
-                folder.discard()
-                message = state.message or f"{stage.name} 未完成 / {stage.name} did not complete"
-                return Failed(message=message)
-    write_overview(context(setup, staging))
-    return _finish(setup, folder, publish=True)
+    with campaign_pace():  # between the stages and for the overview too: what they hold is not scanned
+        with (
+            quality_helper(setup, validate_submissions.name not in reused),
+            work_processes(setup, files=len(entries), reused=reused),
+        ):
+            for stage, extra in runs:
+                if stage.name in reused:
+                    log.info(
+                        "%s：输入与登记库未变，沿用其上次运行（flow run %s）的结果与报告 / unchanged since its run %s: not run again",
+                        stage.name, done[stage.name].flow_run_id, done[stage.name].flow_run_id,
+                    )  # fmt: skip
+                    continue
+                state = stage(**params, **extra, return_state=True)
+                if stage is validate_submissions:
+                    gx_helper.stop()  # its work is done: the memory goes back now
+                if not state.is_completed():
+                    folder.discard()
+                    message = state.message or f"{stage.name} 未完成 / {stage.name} did not complete"
+                    return Failed(message=message)
+        write_overview(context(setup, staging))
+        return _finish(setup, folder, publish=True)
 
 
 @contextlib.contextmanager
