@@ -3,10 +3,12 @@
 On the thread runner (the default) every task shares one interpreter: reading 3,000 county folders
 or evaluating 3,000 clusters keeps one core busy and leaves the machine's others idle. A campaign
 with many files therefore starts a few plain worker processes (`start()`, spawned: Prefect's
-threads are never forked) that import the domain — no Prefect — in the background. A task still runs, is recorded and persists its result in the flow's process, as before; only its
-pure work goes to a worker: reading a batch of files (`receive`), evaluating a batch of clusters
-(`evaluate`), writing a batch of evaluation pages (`write_evaluation_pages`). Each worker opens the campaign's archive and registry itself from the plain setup, as
-a Dask worker does.
+threads are never forked) that import the domain — no Prefect — in the background. A task still
+runs, is recorded and persists its result in the flow's process, as before; only its pure work goes
+to a worker: reading a batch of files (`receive`), evaluating a batch of clusters (`evaluate`),
+writing a batch of evaluation pages (`write_evaluation_pages`). Each worker opens the campaign's
+archive and registry itself from the plain setup, as a Dask worker does, and collects its garbage
+at the campaign's pace (`clustercert.collector_pace`).
 
 A submission comes back already pickled (`Pickled`): the flow's process unpickles it once for the
 stage and writes those same bytes to the result store instead of pickling it again.

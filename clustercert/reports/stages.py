@@ -215,8 +215,8 @@ def write_scores(
     """Each evaluation page, criteria.csv and policy.json (the scores page is the overview's).
 
     `warnings`: submission id → its validation warnings; None reads validation_issues.csv.
-    `write_pages`: what writes the pages (default `write_evaluations` here; the flow's worker
-    processes write them while this writes the rest).
+    `write_pages`: what writes the pages (default `write_evaluations`, here; the flow hands them to
+    the campaign's worker processes).
     """
     pages = evaluation_pages(ctx, rows, evaluations, warnings)
     if write_pages is None:
