@@ -126,14 +126,17 @@ def stage_run(setup: CampaignSetup, reports_dir: str | None) -> Iterator[Campaig
         folder.publish()
 
 
-def write_overview(ctx: CampaignContext) -> Path:
+def write_overview(ctx: CampaignContext) -> pd.DataFrame:
+    """The campaign's overview as the registry now stands (its cluster pages by the campaign's
+    worker processes when it has them); the decision rows it shows."""
     registry = ctx.registry()
     with registry.transaction() as tx:
         rows = facts.decision_rows(tx, ctx.year, ctx.policy_name)
         history = {
             sid: [_entry(e) for e in entries] for sid, entries in tx.history(rows["submission_id"]).items()
         }
-    return written.write_overview(ctx, rows, history)
+    written.write_overview(ctx, rows, history, write_pages=_pages_writer(work.write_cluster_pages, ctx))
+    return rows
 
 
 def _entry(entry: Any) -> dict[str, Any]:
@@ -313,17 +316,19 @@ def _until_quality_sent(quality: Any, sends: int) -> None:
             return
 
 
-# Evaluation pages per call to a worker process (~5 ms each to render and write)
+# Report pages per call to a worker process (an evaluation page takes ~5 ms to render and write)
 PAGES_PER_WORKER_CALL = 100
 
 
-def _pages_writer(setup: CampaignSetup, reports: Path) -> Callable[[list[Any]], object] | None:
-    """The evaluation pages written by the campaign's worker processes when it has them (else here)."""
+def _pages_writer(
+    write: Callable[..., list[str]], ctx: CampaignContext
+) -> Callable[[list[Any]], object] | None:
+    """Pages written by the campaign's worker processes (`write`, one of theirs), when it has them;
+    None: here."""
     if not work.running():
         return None
-    return lambda pages: list(
-        work.run_in_chunks(work.write_evaluation_pages, pages, PAGES_PER_WORKER_CALL, setup, str(reports))
-    )
+    setup, reports = ctx.setup, str(ctx.reports)
+    return lambda pages: list(work.run_in_chunks(write, pages, PAGES_PER_WORKER_CALL, setup, reports))
 
 
 def files_per_batch(setup: CampaignSetup, count: int) -> int:
@@ -388,7 +393,9 @@ def score_clusters(
             score.record(registry, ctx, evaluations, flow_run_id())
         with registry.transaction() as tx:
             rows = facts.decision_rows(tx, setup.year, ctx.policy_name)
-        written.write_scores(ctx, rows, evaluations, write_pages=_pages_writer(setup, ctx.reports))
+        written.write_scores(
+            ctx, rows, evaluations, write_pages=_pages_writer(work.write_evaluation_pages, ctx)
+        )
         artifacts.scored(ctx, rows)
         c = score.counts(evaluations)
         get_run_logger().info(

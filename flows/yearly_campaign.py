@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from prefect import flow, get_run_logger
 from prefect.states import Failed
 
@@ -149,8 +150,8 @@ def yearly_campaign(
                     folder.discard()
                     message = state.message or f"{stage.name} 未完成 / {stage.name} did not complete"
                     return Failed(message=message)
-        write_overview(context(setup, staging))
-        return _finish(setup, folder, publish=True)
+            rows = write_overview(context(setup, staging))  # its pages by the workers, if any
+        return _finish(setup, folder, publish=True, rows=rows)
 
 
 @contextlib.contextmanager
@@ -209,11 +210,16 @@ def _leading(names: list[str], holds: Any) -> set[str]:
     return found
 
 
-def _finish(setup: CampaignSetup, folder: OutputFolder, *, publish: bool) -> dict[str, Any]:
+def _finish(
+    setup: CampaignSetup, folder: OutputFolder, *, publish: bool, rows: pd.DataFrame | None = None
+) -> dict[str, Any]:
+    """Publish the staging folder (`publish`) and report the campaign's counts: from `rows`, the
+    decision rows the overview was written from, else as the registry stands."""
     log = get_run_logger()
     ctx = context(setup)
-    with ctx.registry().transaction() as tx:
-        rows = facts.decision_rows(tx, setup.year, ctx.policy_name)
+    if rows is None:
+        with ctx.registry().transaction() as tx:
+            rows = facts.decision_rows(tx, setup.year, ctx.policy_name)
     summary = summary_counts(rows)
     if publish:
         folder.publish()

@@ -6,7 +6,7 @@ with many files therefore starts a few plain worker processes (`start()`, spawne
 threads are never forked) that import the domain — no Prefect — in the background. A task still
 runs, is recorded and persists its result in the flow's process, as before; only its pure work goes
 to a worker: reading a batch of files (`receive`), evaluating a batch of clusters (`evaluate`),
-writing a batch of evaluation pages (`write_evaluation_pages`). Each worker opens the campaign's
+writing a batch of evaluation or cluster pages (`write_evaluation_pages`, `write_cluster_pages`). Each worker opens the campaign's
 archive and registry itself from the plain setup, as a Dask worker does, and collects its garbage
 at the campaign's pace (`clustercert.collector_pace`).
 
@@ -38,7 +38,7 @@ from clustercert.rules import Evaluation
 from clustercert.stages.setup import CampaignSetup
 
 if TYPE_CHECKING:
-    from clustercert.reports.stages import EvaluationPage
+    from clustercert.reports.stages import ClusterPage, EvaluationPage
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -183,6 +183,14 @@ def write_evaluation_pages(pages: Sequence[EvaluationPage], setup: CampaignSetup
     return [str(path) for path in write_evaluations(context(setup, reports), pages)]
 
 
+def write_cluster_pages(pages: Sequence[ClusterPage], setup: CampaignSetup, reports: str) -> list[str]:
+    """Write each cluster page of the overview into `reports`: `write_cluster_pages`."""
+    from clustercert.reports.stages import write_cluster_pages as write
+    from clustercert.stages.context import context
+
+    return [str(path) for path in write(context(setup, reports), pages)]
+
+
 __all__ = [
     "Pickled",
     "evaluate",
@@ -193,5 +201,6 @@ __all__ = [
     "start",
     "stop",
     "usable",
+    "write_cluster_pages",
     "write_evaluation_pages",
 ]

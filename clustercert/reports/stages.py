@@ -320,6 +320,8 @@ def write_overview(
     rows: pd.DataFrame,
     history: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
     warnings: Warnings | None = None,
+    *,
+    write_pages: Callable[[list[ClusterPage]], object] | None = None,
 ) -> Path:
     """decisions.csv, scores.html, the cluster pages, clusters.html and index.html as the registry now stands.
 
@@ -327,7 +329,8 @@ def write_overview(
     `history` maps a submission id to its audit entries, oldest first, each a dict with
     at (ISO UTC), from_status, to_status, field, old_value, new_value, reason, article, flow_run_id,
     actor — the lifecycle a cluster page shows; `warnings` maps a submission id to its validation
-    warnings (None: read validation_issues.csv) — those on a value a decision rests on are marked.
+    warnings (None: read validation_issues.csv) — those on a value a decision rests on are marked;
+    `write_pages` writes the cluster pages (default `write_cluster_pages`, here).
     """
     out = ctx.reports
     history = history or {}
@@ -341,17 +344,31 @@ def write_overview(
     render_campaign_scores(
         out, campaign=ctx.meta, rows=scored, model_note=ctx.meta["model_note"], marks=marks
     )
-    for row in listed:
-        sid = row["submission_id"]
-        render_cluster(
-            out,
-            row=row,
-            history=history.get(sid, ()),
-            campaign=ctx.meta,
-            warnings=on_decision(list(known.get(sid, ())), ctx.policy_name),
+    pages = [
+        (
+            row,
+            list(history.get(row["submission_id"], ())),
+            on_decision(list(known.get(row["submission_id"], ())), ctx.policy_name),
         )
+        for row in listed
+    ]
+    if write_pages is None:
+        write_cluster_pages(ctx, pages)
+    else:
+        write_pages(pages)
     render_clusters_list(out, rows=listed, campaign=ctx.meta, marks=marks)
     return write_index(ctx, rows)
+
+
+# One cluster page's inputs: its decision row, its audit history, the warnings its decisions rest on.
+ClusterPage = tuple[dict[str, Any], list[Mapping[str, Any]], list[Issue]]
+
+
+def write_cluster_pages(ctx: CampaignContext, pages: Sequence[ClusterPage]) -> list[Path]:
+    return [
+        render_cluster(ctx.reports, row=row, history=history, campaign=ctx.meta, warnings=warnings)
+        for row, history, warnings in pages
+    ]
 
 
 def _present(out: Path, relpath: str) -> bool:

@@ -4,6 +4,7 @@ folder and a workbook broken by hand), once with the workers forced on, once wit
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -59,5 +60,16 @@ def test_worker_processes_change_no_decision(tmp_path: Path) -> None:
     assert pages["workers"] and [p.name for p in pages["workers"]] == [p.name for p in pages["none"]]
     for written_there, written_here in zip(pages["workers"], pages["none"], strict=True):
         assert written_there.read_bytes() == written_here.read_bytes(), written_there.name
+    clusters = {way: sorted((tmp_path / way / "clusters").glob("*.html")) for way in outputs}
+    assert clusters["workers"] and [p.name for p in clusters["workers"]] == [p.name for p in clusters["none"]]
+    for written_there, written_here in zip(clusters["workers"], clusters["none"], strict=True):
+        assert _unstamped(written_there) == _unstamped(written_here), written_there.name
     issues = (tmp_path / "workers" / "validation_issues.csv").read_text(encoding="utf-8-sig")
     assert "手工有误.xlsx" in issues and "集群总产值" in issues
+
+
+def _unstamped(page: Path) -> str:
+    """A cluster page without what differs between two runs: times and flow run ids."""
+    text = page.read_text(encoding="utf-8")
+    text = re.sub(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?", "<time>", text)
+    return re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<run>", text)
