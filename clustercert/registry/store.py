@@ -194,10 +194,18 @@ class Registry:
     ) -> Iterator[StageNote]:
         """A campaign stage runs inside this block on `inputs_sha256`: each of its transactions that
         writes notes it in `stage_runs` in the same commit (`StageNote`); `Transaction.note_stage`
-        adds its summary when it has completed."""
+        adds its summary when it has completed.
+
+        When a run of this stage on the same inputs left the registry as it now is (it recorded and
+        was killed before it completed, say), this run starts where that one started: what that
+        one wrote is this stage's work on these inputs, so the stages before it still chain on.
+        """
         with self.transaction() as tx:
-            before = tx.revision()
-        note = StageNote(year, stage, inputs_sha256, before, flow_run_id, self.clock)
+            before, after = tx.revision(), None
+            left = tx.stage_runs(year).get(stage)
+            if left is not None and left.inputs_sha256 == inputs_sha256 and left.revision_after == before:
+                before, after = left.revision_before, left.revision_after
+        note = StageNote(year, stage, inputs_sha256, before, flow_run_id, self.clock, after)
         token = STAGE_IN_PROGRESS.set(note)
         try:
             yield note

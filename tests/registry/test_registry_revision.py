@@ -92,3 +92,25 @@ def test_a_stage_that_writes_nothing_ends_where_it_began_and_a_later_note_replac
             before + 1,
         )
         assert tx.revision() == before + 1
+
+
+def test_a_stage_run_again_after_its_record_starts_where_the_killed_run_started(registry: Registry) -> None:
+    # a campaign killed after the score stage's record, before its end: the run again records
+    # nothing new, and the chain collect → score still holds (no "nothing changed" run re-runs it)
+    with registry.transaction() as tx:
+        tx.upsert_campaign(YEAR, AS_OF, POLICY)
+    before = revision(registry)
+    with registry.noting_stage(YEAR, "score-clusters", INPUTS):
+        with registry.transaction() as tx:
+            tx.upsert_campaign(YEAR + 1, AS_OF, POLICY)  # the record; killed before the summary
+    with registry.noting_stage(YEAR, "score-clusters", INPUTS) as again:
+        with registry.transaction() as tx:
+            tx.campaign(YEAR)  # finds it all recorded: writes nothing
+    with registry.transaction() as tx:
+        tx.note_stage(again, {"stage": "score-clusters"})
+    with registry.transaction() as tx:
+        noted = tx.stage_runs(YEAR)["score-clusters"]
+        assert (noted.revision_before, noted.revision_after) == (before, before + 1)
+    with registry.noting_stage(YEAR, "score-clusters", "b" * 64) as other:  # other inputs: from now
+        pass
+    assert other.revision_before == before + 1
