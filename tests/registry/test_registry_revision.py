@@ -112,5 +112,4 @@ def test_a_stage_run_again_after_its_record_starts_where_the_killed_run_started(
         noted = tx.stage_runs(YEAR)["score-clusters"]
         assert (noted.revision_before, noted.revision_after) == (before, before + 1)
     with registry.noting_stage(YEAR, "score-clusters", "b" * 64) as other:  # other inputs: from now
-        pass
-    assert other.revision_before == before + 1
+        assert other.revision_before == before + 1
