@@ -17,7 +17,7 @@ from uuid import UUID
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from flows import heartbeats, result_storage, server_guard
+from flows import api_retries, heartbeats, result_storage, server_guard
 from tasks.runtime import finished_task_runs
 
 # A throw-away Prefect server never outlives the process that started it. Only a process without an
@@ -27,6 +27,7 @@ if not os.environ.get("PREFECT_API_URL"):
     server_guard.install()
 heartbeats.install()  # a flow run ends when it is done, not up to a second later
 result_storage.install()  # the server's default result storage asked once, not before every run
+api_retries.install()  # a request refused for a moment (SQLite locked) retried in 0.25 s, not 2 s
 
 
 def _pickle_annotations_by_value() -> None:
