@@ -5,6 +5,7 @@
     python -m bench.campaign --modes floor,baseline   # leave the flow out
     python -m bench.campaign --scale national --task-runner dask   # + the flow on a 2-worker LocalCluster
     python -m bench.campaign --resume   # + kill -9 a campaign after scoring, run it again (bench.resume)
+    python -m bench.campaign --modes baseline,prefect-floor,flow,flow-pandas   # what orchestration costs
 
 The floor (`bench.floor`) is the work itself with nothing around it: every sheet read with the
 fastest reader and each sheet's Pandera model run once over the stacked inbox. The baseline calls
@@ -14,6 +15,11 @@ Great Expectations (the pandas engine of the same expectation specs). Each mode 
 process so that its peak memory (max RSS) is its own; the flow uses a fresh throw-away Prefect
 server and its time includes waiting until the API has recorded every task run. Results: a table on
 stdout (baseline ÷ floor, flow ÷ baseline) and `var/bench/<scale>.json`.
+
+Two modes say where the flow's time over the baseline goes: `prefect-floor` (`bench.prefect_floor`)
+runs the flow's shape at this scale — as many sub-flows, task runs and artifacts — with no work in
+them, so baseline + prefect-floor is the fastest the flow could be; `flow-pandas` is the flow on
+the baseline's expectations engine (pandas instead of Great Expectations).
 
 `--task-runner dask` adds `flow-dask`: the same flow with its tasks on a Dask `LocalCluster` of two
 worker processes, with the scheduler's task stream counting what ran on each worker. `--resume`
@@ -44,7 +50,16 @@ SCALES = {
 }
 YEAR = 2026
 AS_OF = date(2026, 7, 24)
-MODES = ("floor", "baseline", "baseline-openpyxl", "flow", "flow-dask", "resume")
+MODES = (
+    "floor",
+    "baseline",
+    "baseline-openpyxl",
+    "prefect-floor",
+    "flow",
+    "flow-pandas",
+    "flow-dask",
+    "resume",
+)
 DEFAULT_MODES = ("floor", "baseline", "flow")
 DASK_WORKERS = 2
 STAGES = ("collect", "validate", "score", "prefecture", "province")
@@ -103,11 +118,24 @@ def run_baseline_on_openpyxl(inbox: Path, out: Path, db_url: str) -> dict[str, f
     return run_baseline(inbox, out, db_url)
 
 
-def run_flow(inbox: Path, out: Path, db_url: str, files_per_task: int | None = None) -> dict[str, float]:
+def run_flow(
+    inbox: Path, out: Path, db_url: str, files_per_task: int | None = None, engine: str = "gx"
+) -> dict[str, float]:
     from flows.runtime import local_api
 
     with local_api():
-        return _timed_flow(inbox, out, db_url, files_per_task)
+        return _timed_flow(inbox, out, db_url, files_per_task, engine)
+
+
+def run_prefect_floor(inbox: Path, files_per_task: int | None) -> dict[str, Any]:
+    """The flow's shape at this scale with no work in it (`bench.prefect_floor`)."""
+    from bench.prefect_floor import run_prefect_floor as run
+    from flows.runtime import default_batch_size, local_api
+
+    files = sum(1 for entry in inbox.iterdir() if not entry.name.startswith("."))
+    size = files_per_task or default_batch_size(files)
+    with local_api():
+        return run(batches=-(-files // size))
 
 
 def run_flow_on_dask(inbox: Path, out: Path, db_url: str, files_per_task: int | None) -> dict[str, Any]:
@@ -140,7 +168,9 @@ def run_flow_on_dask(inbox: Path, out: Path, db_url: str, files_per_task: int | 
     return stages
 
 
-def _timed_flow(inbox: Path, out: Path, db_url: str, files_per_task: int | None) -> dict[str, Any]:
+def _timed_flow(
+    inbox: Path, out: Path, db_url: str, files_per_task: int | None, engine: str = "gx"
+) -> dict[str, Any]:
     from flows.runtime import wait_until_recorded
     from flows.yearly_campaign import yearly_campaign
 
@@ -151,7 +181,7 @@ def _timed_flow(inbox: Path, out: Path, db_url: str, files_per_task: int | None)
         out=str(out),
         as_of=AS_OF,
         db_url=db_url,
-        engine="gx",
+        engine=engine,
         files_per_task=files_per_task,
         return_state=True,
     )
@@ -209,6 +239,10 @@ def child(mode: str, root: Path, scale: str) -> None:
         stages = run_baseline_on_openpyxl(inbox, out, db_url)
     elif mode == "flow":
         stages = run_flow(inbox, out, db_url, SCALES[scale]["files_per_task"])
+    elif mode == "flow-pandas":
+        stages = run_flow(inbox, out, db_url, SCALES[scale]["files_per_task"], engine="pandas")
+    elif mode == "prefect-floor":
+        stages = run_prefect_floor(inbox, SCALES[scale]["files_per_task"])
     elif mode == "flow-dask":
         stages = run_flow_on_dask(inbox, out, db_url, SCALES[scale]["files_per_task"])
     else:
@@ -274,7 +308,9 @@ def main() -> int:
         results,
         "a running `prefect server start`" if args.server else "a throw-away local server",
     )
-    compared = [m for m in results if m in ("baseline", "baseline-openpyxl", "flow", "flow-dask")]
+    compared = [
+        m for m in results if m in ("baseline", "baseline-openpyxl", "flow", "flow-pandas", "flow-dask")
+    ]
     report += "\n" + same_outputs(root, compared)
     (root.parent / f"{label}.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(report)
@@ -305,7 +341,7 @@ def run_modes(args: argparse.Namespace, root: Path, api_url: str | None) -> dict
         }
         env.pop("PREFECT_RESULTS_LOCAL_STORAGE_PATH", None)
         env.pop("PREFECT_API_URL", None)
-        if api_url and mode.startswith("flow"):
+        if api_url and (mode.startswith("flow") or mode == "prefect-floor"):
             env["PREFECT_API_URL"] = api_url
         proc = subprocess.run(
             [
@@ -354,7 +390,7 @@ def summarise(scale: str, results: dict, server: str) -> str:
         f"scale {scale}: {spec['submissions']} submissions × ~{spec['enterprises']} enterprises ({spec['fmt']}),"
         f" files per task {per_task}; flow against {server}",
         f"{'stage':<26}"
-        + "".join(f"{m + ' s':>12}" for m in modes)
+        + "".join(f"{m + ' s':>{_width(m)}}" for m in modes)
         + f"{'base/floor':>12}{'flow/base':>12}"
         + (f"{'dask/flow':>12}" if "flow-dask" in results else ""),
     ]
@@ -377,31 +413,37 @@ def summarise(scale: str, results: dict, server: str) -> str:
     parts = [k for k in results.get("baseline", {}).get("stages", {}) if ": " in k]
     ordered = [s for stage in STAGES for s in (stage, *(p for p in parts if p.startswith(stage + ":")))]
     for stage in (*ordered, "collect+validate"):
-        values = [figure(m, stage) for m in modes]
-        cells = "".join(f"{v:>12.2f}" if v is not None else f"{'':>12}" for v in values)
+        cells = "".join(
+            f"{v:>{_width(m)}.2f}" if (v := figure(m, stage)) is not None else " " * _width(m) for m in modes
+        )
         name = f"  {stage.split(': ')[1]}" if ": " in stage else stage
         lines.append(f"{name:<26}{cells}{ratios(stage, figure('baseline', stage))}")
     for extra in ("flow total", "wait for API record"):
         if any(extra in results[m]["stages"] for m in modes):
             cells = "".join(
-                f"{results[m]['stages'][extra]:>12.1f}" if extra in results[m]["stages"] else f"{'':>12}"
+                f"{results[m]['stages'][extra]:>{_width(m)}.1f}"
+                if extra in results[m]["stages"]
+                else " " * _width(m)
                 for m in modes
             )
             lines.append(f"{extra:<26}{cells}")
     walls = {m: results[m]["wall"] for m in modes}
     lines.append(
         f"{'wall':<26}"
-        + "".join(f"{w:>12.1f}" for w in walls.values())
+        + "".join(f"{w:>{_width(m)}.1f}" for m, w in walls.items())
         + f"{'':>12}"
         + ratio(walls.get("flow"), walls.get("baseline"))
         + (ratio(walls.get("flow-dask"), walls.get("flow")) if "flow-dask" in walls else "")
     )
-    lines.append(f"{'peak RSS MiB':<26}" + "".join(f"{results[m]['peak_mib']:>12.0f}" for m in modes))
+    lines.extend(_orchestration_lines(walls))
+    lines.append(
+        f"{'peak RSS MiB':<26}" + "".join(f"{results[m]['peak_mib']:>{_width(m)}.0f}" for m in modes)
+    )
     lines.append(
         f"{'  largest child process':<26}"
-        + "".join(f"{results[m].get('child_peak_mib', 0):>12.0f}" for m in modes)
+        + "".join(f"{results[m].get('child_peak_mib', 0):>{_width(m)}.0f}" for m in modes)
     )
-    for mode in ("flow", "flow-dask"):
+    for mode in ("prefect-floor", "flow", "flow-pandas", "flow-dask"):
         if mode in results:
             stages = results[mode]["stages"]
             lines.append(
@@ -416,6 +458,31 @@ def summarise(scale: str, results: dict, server: str) -> str:
     if "resume" in results:
         lines.extend(_resume_lines(results["resume"]["stages"]))
     return "\n".join(lines)
+
+
+def _width(mode: str) -> int:
+    """A mode's column: its heading (`mode s`) and two spaces, at least 12."""
+    return max(12, len(mode) + 4)
+
+
+def _orchestration_lines(walls: dict[str, float]) -> list[str]:
+    """What the flow costs over the baseline, against what Prefect alone costs a campaign of its
+    shape (`prefect-floor`), and the flow on the baseline's expectations engine (`flow-pandas`)."""
+    base, lines = walls.get("baseline"), []
+    if not base:
+        return lines
+    if "flow-pandas" in walls:
+        lines.append(
+            f"flow-pandas ÷ baseline (the same expectations engine): {walls['flow-pandas'] / base:.2f}×"
+        )
+    floor = walls.get("prefect-floor")
+    if floor is not None:
+        over = f"flow − baseline {walls['flow'] - base:.1f} s; " if "flow" in walls else ""
+        lines.append(
+            f"orchestration: {over}the flow's shape with no work (prefect-floor) {floor:.1f} s;"
+            f" baseline + that {base + floor:.1f} s = {(base + floor) / base:.2f}× baseline"
+        )
+    return lines
 
 
 def _resume_lines(figures: dict[str, Any]) -> list[str]:

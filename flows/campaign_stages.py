@@ -34,7 +34,7 @@ from clustercert.stages.context import registry as registry_at
 from clustercert.stages.setup import DEFAULT_POLICY, CampaignSetup
 from expectations import gx_helper
 from flows import artifacts
-from flows.runtime import registry_writes, task_runner, today_shanghai, var_root, workers
+from flows.runtime import default_batch_size, registry_writes, task_runner, today_shanghai, var_root
 from tasks import campaign as t
 from tasks import work_processes as work
 from tasks.runtime import flow_run_id, results
@@ -166,9 +166,6 @@ def _batches(items: list[Any], size: int) -> list[list[Any]]:
 
 def _label(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{names[0]}…{names[-1]} ({len(names)})"
-
-
-BATCHES_PER_WORKER = 2
 
 
 @flow(name="collect-submissions", flow_run_name="collect-{year}", task_runner=task_runner(), log_prints=False)
@@ -337,7 +334,7 @@ def files_per_batch(setup: CampaignSetup, count: int) -> int:
     call, not per row, so a campaign goes in a few large batches that still keep every worker busy."""
     if setup.files_per_task:
         return setup.files_per_task
-    return max(1, -(-count // (BATCHES_PER_WORKER * workers())))
+    return default_batch_size(count)
 
 
 @flow(name="score-clusters", flow_run_name="score-{year}", task_runner=task_runner(), log_prints=False)

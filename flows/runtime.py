@@ -55,6 +55,14 @@ def workers() -> int:
     return int(os.environ.get(WORKERS_ENV) or os.cpu_count() or 2)
 
 
+BATCHES_PER_WORKER = 2
+
+
+def default_batch_size(count: int) -> int:
+    """Items per task when the setup does not say: `BATCHES_PER_WORKER` batches per worker."""
+    return max(1, -(-count // (BATCHES_PER_WORKER * workers())))
+
+
 def task_runner_kind() -> str:
     """thread (default), process or dask: as `CLUSTERCERT_TASK_RUNNER` says."""
     return os.environ.get(TASK_RUNNER_ENV, "thread") or "thread"
