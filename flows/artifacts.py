@@ -79,24 +79,27 @@ def scored(ctx: CampaignContext, rows: Any) -> None:
 
 
 def recommended(ctx: CampaignContext, recommendations: Sequence[PrefectureRecommendation]) -> None:
-    for rec in recommendations:
-        table = [
-            {
-                "推荐顺序": ""
-                if r["prefecture_rank"] is None or r["prefecture_rank"] != r["prefecture_rank"]
-                else int(r["prefecture_rank"]),
-                "申报编号": r["submission_id"],
-                "集群名称": r["cluster_name"],
-                "结论": _status(r["outcome"]),
-                "理由": r["reason"],
-            }
-            for r in rec.rows.astype(object).where(rec.rows.notna(), None).to_dict("records")
-        ]
-        publish_table(
-            f"campaign-{ctx.year}-prefecture-{rec.prefecture_code}",
-            table,
-            f"{ctx.year}年{rec.prefecture_name}推荐名单（第九条）",
-        )
+    """Every prefecture's recommendations in one table, prefecture by prefecture in rank order (one
+    request to the API for the stage, not one per prefecture)."""
+    table = [
+        {
+            "市（地）": rec.prefecture_name,
+            "推荐顺序": ""
+            if r["prefecture_rank"] is None or r["prefecture_rank"] != r["prefecture_rank"]
+            else int(r["prefecture_rank"]),
+            "申报编号": r["submission_id"],
+            "集群名称": r["cluster_name"],
+            "结论": _status(r["outcome"]),
+            "理由": r["reason"],
+        }
+        for rec in recommendations
+        for r in rec.rows.astype(object).where(rec.rows.notna(), None).to_dict("records")
+    ]
+    publish_table(
+        f"campaign-{ctx.year}-prefectures",
+        table,
+        f"{ctx.year}年各市（地）推荐名单（第九条，{len(recommendations)} 个市（地））",
+    )
 
 
 def shortlisted(ctx: CampaignContext, outcome: ShortlistOutcome) -> None:
