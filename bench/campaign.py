@@ -41,6 +41,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bench.memory import TreeMemory
+
 SCALES = {
     "provincial": {"submissions": 130, "enterprises": 300, "fmt": "xlsx", "files_per_task": None},
     "national": {"submissions": 3000, "enterprises": 333, "fmt": "csv", "files_per_task": None},
@@ -221,6 +223,29 @@ def _subflow_durations(parent_id) -> dict[str, float]:
     return out
 
 
+def _run_mode(mode: str, root: Path, scale: str, inbox: Path, out: Path, db_url: str) -> dict[str, Any]:
+    """Run `mode` here; its figures by stage."""
+    if mode == "floor":
+        from bench.floor import run_floor
+
+        return run_floor(inbox)
+    if mode == "baseline":
+        return run_baseline(inbox, out, db_url)
+    if mode == "baseline-openpyxl":
+        return run_baseline_on_openpyxl(inbox, out, db_url)
+    if mode == "flow":
+        return run_flow(inbox, out, db_url, SCALES[scale]["files_per_task"])
+    if mode == "flow-pandas":
+        return run_flow(inbox, out, db_url, SCALES[scale]["files_per_task"], engine="pandas")
+    if mode == "prefect-floor":
+        return run_prefect_floor(inbox, SCALES[scale]["files_per_task"])
+    if mode == "flow-dask":
+        return run_flow_on_dask(inbox, out, db_url, SCALES[scale]["files_per_task"])
+    from bench.resume import run_resume
+
+    return run_resume(root, inbox, YEAR, AS_OF.isoformat())
+
+
 def child(mode: str, root: Path, scale: str) -> None:
     """Run one mode in this process and print its figures as JSON on the last line."""
     inbox = root / "inbox"
@@ -228,32 +253,20 @@ def child(mode: str, root: Path, scale: str) -> None:
     db = root / f"registry-{mode}.db"
     db.unlink(missing_ok=True)
     started = time.perf_counter()
-    db_url = f"sqlite:///{db}"
-    if mode == "floor":
-        from bench.floor import run_floor
-
-        stages = run_floor(inbox)
-    elif mode == "baseline":
-        stages = run_baseline(inbox, out, db_url)
-    elif mode == "baseline-openpyxl":
-        stages = run_baseline_on_openpyxl(inbox, out, db_url)
-    elif mode == "flow":
-        stages = run_flow(inbox, out, db_url, SCALES[scale]["files_per_task"])
-    elif mode == "flow-pandas":
-        stages = run_flow(inbox, out, db_url, SCALES[scale]["files_per_task"], engine="pandas")
-    elif mode == "prefect-floor":
-        stages = run_prefect_floor(inbox, SCALES[scale]["files_per_task"])
-    elif mode == "flow-dask":
-        stages = run_flow_on_dask(inbox, out, db_url, SCALES[scale]["files_per_task"])
-    else:
-        from bench.resume import run_resume
-
-        stages = run_resume(root, inbox, YEAR, AS_OF.isoformat())
+    with TreeMemory() as memory:
+        stages = _run_mode(mode, root, scale, inbox, out, f"sqlite:///{db}")
     wall = time.perf_counter() - started
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # the largest process this one started and has waited for (the GX helper of a flow run)
     helper_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    figures = {"mode": mode, "wall": wall, "peak_mib": peak_mib, "child_peak_mib": helper_mib}
+    figures = {
+        "mode": mode,
+        "wall": wall,
+        "peak_mib": peak_mib,
+        "child_peak_mib": helper_mib,
+        "tree_peak_mib": memory.peak_mib,
+        "tree_at_peak_mib": {name: round(mib) for name, mib in memory.at_peak.items()},
+    }
     print(json.dumps({**figures, "stages": stages}))
 
 
@@ -443,6 +456,17 @@ def summarise(scale: str, results: dict, server: str) -> str:
         f"{'  largest child process':<26}"
         + "".join(f"{results[m].get('child_peak_mib', 0):>{_width(m)}.0f}" for m in modes)
     )
+    lines.append(
+        f"{'  the tree at once':<26}"
+        + "".join(f"{results[m].get('tree_peak_mib', 0):>{_width(m)}.0f}" for m in modes)
+    )
+    for mode in modes:
+        parts = results[mode].get("tree_at_peak_mib") or {}
+        if len(parts) > 1:
+            lines.append(
+                f"{mode}: the tree at its peak, MiB: "
+                + ", ".join(f"{name} {mib:.0f}" for name, mib in sorted(parts.items(), key=lambda p: -p[1]))
+            )
     for mode in ("prefect-floor", "flow", "flow-pandas", "flow-dask"):
         if mode in results:
             stages = results[mode]["stages"]
