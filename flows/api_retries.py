@@ -11,9 +11,9 @@ in the API) took 2 s longer for it — a third of the flow's own time.
 `install()` makes the first two retries sooner (`SOONER_RETRY_SECONDS`: 0.25 s, then 0.5 s, with
 Prefect's jitter — a second lock right after the first is not rare while a campaign writes); the
 later ones keep Prefect's waits (8, 16, 32 s), so a server that is really down or restarting is
-given nearly as long as before (57 s in all against 62 s). A `Retry-After` header (a rate limit) is obeyed as before. Pinned to the
-Prefect version of the lock file; `tests/flows/test_api_retries.py` checks it against a real HTTP
-server answering 503.
+given nearly as long as before (57 s in all against 62 s). A `Retry-After` header (a rate limit)
+is obeyed as before. Pinned to the Prefect version of the lock file; `tests/flows/test_api_retries.py`
+checks it against a real HTTP server answering 503.
 """
 
 from __future__ import annotations
