@@ -1,4 +1,4 @@
-"""Campaign benchmark: the floor, a bare in-process baseline and the yearly-campaign flow, in one run.
+"""Campaign benchmark: the floor, a bare in-process baseline, Prefect's floor and the yearly-campaign flow, in one run.
 
     python -m bench.campaign --scale provincial   # 130 submissions × ~300 enterprises (.xlsx)
     python -m bench.campaign --scale national     # 3,000 submissions × ~333 enterprises (CSV folders)
@@ -62,7 +62,7 @@ MODES = (
     "flow-dask",
     "resume",
 )
-DEFAULT_MODES = ("floor", "baseline", "flow")
+DEFAULT_MODES = ("floor", "baseline", "prefect-floor", "flow")
 DASK_WORKERS = 2
 STAGES = ("collect", "validate", "score", "prefecture", "province")
 
