@@ -123,10 +123,18 @@ def run_baseline_on_openpyxl(inbox: Path, out: Path, db_url: str) -> dict[str, f
 def run_flow(
     inbox: Path, out: Path, db_url: str, files_per_task: int | None = None, engine: str = "gx"
 ) -> dict[str, float]:
-    from flows.runtime import local_api
+    """The flow as `clustercert campaign` runs it: the GX helper started before Prefect is imported."""
+    from expectations import gx_helper
 
-    with local_api():
-        return _timed_flow(inbox, out, db_url, files_per_task, engine)
+    if gx_helper.wanted(engine):
+        gx_helper.start()
+    try:
+        from flows.runtime import local_api
+
+        with local_api():
+            return _timed_flow(inbox, out, db_url, files_per_task, engine)
+    finally:
+        gx_helper.stop()
 
 
 def run_prefect_floor(inbox: Path, files_per_task: int | None) -> dict[str, Any]:

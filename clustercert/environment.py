@@ -25,6 +25,15 @@ OFFLINE = {
 }
 
 
+TASK_RUNNER_ENV = "CLUSTERCERT_TASK_RUNNER"  # thread (default) | process | dask
+
+
+def task_runner_kind() -> str:
+    """thread (default), process or dask: as `CLUSTERCERT_TASK_RUNNER` says. Read here, without
+    Prefect, so that a command can tell what to start before it imports Prefect."""
+    return os.environ.get(TASK_RUNNER_ENV, "thread") or "thread"
+
+
 def prepare(home: Path | None = None) -> None:
     """Set defaults the operator has not set; must run before `import prefect`."""
     for key, value in OFFLINE.items():

@@ -122,6 +122,16 @@ class Helper:
 _current: Helper | None = None
 
 
+def wanted(engine: str) -> bool:
+    """Whether a campaign checking with `engine` uses the helper: with GX on this machine's thread
+    runner (a process pool or Dask runs the quality task in a worker of its own, where the helper
+    would sit unused). Read without Prefect: a command starts the helper before it imports Prefect,
+    so that GX loads on the other core while Prefect does."""
+    from clustercert.environment import task_runner_kind
+
+    return engine == "gx" and task_runner_kind() == "thread"
+
+
 def start() -> Helper:
     """Start this process's helper (once); `engine_gx.evaluate` then sends its work there."""
     global _current

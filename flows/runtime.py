@@ -17,6 +17,7 @@ from uuid import UUID
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from clustercert.environment import TASK_RUNNER_ENV, task_runner_kind
 from flows import api_retries, heartbeats, result_storage, server_guard
 from tasks.runtime import finished_task_runs
 
@@ -43,7 +44,6 @@ def _pickle_annotations_by_value() -> None:
 _pickle_annotations_by_value()
 log = logging.getLogger("clustercert")
 
-TASK_RUNNER_ENV = "CLUSTERCERT_TASK_RUNNER"  # thread (default) | process | dask
 DASK_ADDRESS_ENV = "CLUSTERCERT_DASK_ADDRESS"  # tcp://scheduler:8786; empty: a LocalCluster
 WORKERS_ENV = "CLUSTERCERT_WORKERS"  # processes / Dask workers / threads (default: the CPU count)
 TASK_RUNNERS = ("thread", "process", "dask")
@@ -61,11 +61,6 @@ BATCHES_PER_WORKER = 2
 def default_batch_size(count: int) -> int:
     """Items per task when the setup does not say: `BATCHES_PER_WORKER` batches per worker."""
     return max(1, -(-count // (BATCHES_PER_WORKER * workers())))
-
-
-def task_runner_kind() -> str:
-    """thread (default), process or dask: as `CLUSTERCERT_TASK_RUNNER` says."""
-    return os.environ.get(TASK_RUNNER_ENV, "thread") or "thread"
 
 
 def task_runner() -> Any:

@@ -157,9 +157,8 @@ def yearly_campaign(
 @contextlib.contextmanager
 def quality_helper(setup: CampaignSetup, validates: bool) -> Iterator[None]:
     """Great Expectations' helper process (`expectations.gx_helper`) while the campaign runs, when it
-    will validate with GX on this machine's thread pool (a process pool or Dask runs the quality
-    task in a worker of its own, where the helper would sit unused)."""
-    if validates and setup.engine == "gx" and task_runner_kind() == "thread":
+    will validate with GX on this machine's thread pool (`gx_helper.wanted`)."""
+    if validates and gx_helper.wanted(setup.engine):
         gx_helper.start()  # at once, unless the command started it already
     else:
         gx_helper.stop()  # one the command started, for nothing

@@ -200,18 +200,20 @@ def run_campaign(**params: Any) -> dict[str, Any]:
     """Run the flow, then wait until the Prefect API has recorded every task run."""
     from clustercert.cli import CommandRefused
     from expectations import gx_helper
-    from flows.runtime import local_api, task_runner_kind
-    from flows.yearly_campaign import CampaignRefused, run_locally
 
-    if params.get("engine", "gx") == "gx" and task_runner_kind() == "thread":
-        # Great Expectations' helper process loads on the other core from now on, while a server
-        # starts, the preflight runs and the county files are read (`expectations.gx_helper`)
+    if gx_helper.wanted(params.get("engine", "gx")):
+        # Great Expectations' helper process loads on the other core from now on, before Prefect is
+        # imported here, while a server starts and the county files are read (`expectations.gx_helper`)
         gx_helper.start()
     try:
-        with local_api():
-            return run_locally(**params)
-    except CampaignRefused as exc:
-        raise CommandRefused(str(exc), 1) from None
+        from flows.runtime import local_api
+        from flows.yearly_campaign import CampaignRefused, run_locally
+
+        try:
+            with local_api():
+                return run_locally(**params)
+        except CampaignRefused as exc:
+            raise CommandRefused(str(exc), 1) from None
     finally:
         gx_helper.stop()
 

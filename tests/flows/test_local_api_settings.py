@@ -65,3 +65,34 @@ class _NoServer:
 
     def __exit__(self, *exc: object) -> None:
         return None
+
+
+def test_the_command_starts_the_helper_before_it_imports_prefect() -> None:
+    """GX loads in the helper while this process imports Prefect (a fresh interpreter: the test
+    session has imported Prefect long ago)."""
+    import os
+    import subprocess
+    import sys
+
+    code = """
+import sys
+from clustercert.cli import campaign
+from expectations import gx_helper
+
+class Started(Exception):
+    pass
+
+def start():
+    print("prefect imported:", "prefect" in sys.modules, flush=True)
+    raise Started
+
+gx_helper.start = start
+try:
+    campaign.run_campaign(year=2026, engine="gx")
+except Started:
+    pass
+"""
+    env = {k: v for k, v in os.environ.items() if k != runtime.TASK_RUNNER_ENV}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "prefect imported: False"
