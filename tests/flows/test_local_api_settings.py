@@ -80,7 +80,7 @@ from clustercert.cli import campaign
 from expectations import gx_helper
 
 class Started(Exception):
-    """Raised where the helper would start: the campaign goes no further."""
+    'Raised where the helper would start: the campaign goes no further.'
 
 def start():
     print("prefect imported:", "prefect" in sys.modules, flush=True)
