@@ -4,7 +4,8 @@
 tasks whose results it persists, publishes its artifacts and logs its summary, and the command
 waits until the API has recorded every task run. This does the same — the same Prefect, the same
 runtime patches (`flows.runtime`), as many sub-flows, task runs and artifacts as the flow has at
-this scale — around tasks that return at once, importing nothing of the campaign's code. Its wall
+this scale — around tasks that return at once, importing none of the campaign's stages (only the reference list of
+prefectures, for their count). Its wall
 time is what Prefect costs a campaign of this shape whatever the stages do: the flow can be no
 faster than the baseline plus this (less what it runs on the second core).
 """
@@ -14,19 +15,19 @@ from __future__ import annotations
 import time
 from typing import Any
 
-# (stage flow, its task runs, its artifacts) of a campaign of `submissions` files in `batches`
-# batches per stage on the thread runner: collect reads the batches, validate checks their
-# structure and runs the quality check once, score evaluates the batches, one task per prefecture,
-# one for the shortlist; an artifact per stage and the reports' index.
-PREFECTURES = 13
-
 
 def shape(batches: int) -> list[tuple[str, int, int]]:
+    """(stage flow, its task runs, its artifacts) of a campaign in `batches` batches per stage on
+    the thread runner: collect reads the batches, validate checks their structure and runs the
+    quality check once, score evaluates the batches, one task per prefecture (the reference list,
+    a few milliseconds to read), one for the shortlist; an artifact per stage and the reports' index."""
+    from clustercert.reference import prefectures
+
     return [
         ("collect", batches, 1),
         ("validate", batches + 1, 1),
         ("score", batches, 1),
-        ("prefectures", PREFECTURES, 1),
+        ("prefectures", len(prefectures()), 1),
         ("shortlist", 1, 1),
     ]
 

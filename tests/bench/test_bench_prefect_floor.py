@@ -11,7 +11,7 @@ def test_the_floor_runs_the_campaigns_shape_and_every_task_run_is_recorded(prefe
 
     figures = prefect_floor.run_prefect_floor(batches=2)
     tasks = sum(count for _, count, _ in prefect_floor.shape(2))
-    assert tasks == 2 + 3 + 2 + prefect_floor.PREFECTURES + 1
+    assert tasks == 2 + 3 + 2 + 13 + 1  # Heilongjiang's 13 市（地）
     assert figures["task runs expected"] == figures["task runs recorded"] == tasks
     assert figures["flow total"] > 0
     with get_client(sync_client=True) as client:
