@@ -4,10 +4,10 @@
 tasks whose results it persists, publishes its artifacts and logs its summary, and the command
 waits until the API has recorded every task run. This does the same — the same Prefect, the same
 runtime patches (`flows.runtime`), as many sub-flows, task runs and artifacts as the flow has at
-this scale — around tasks that return at once, importing none of the campaign's stages (only the reference list of
-prefectures, for their count). Its wall
-time is what Prefect costs a campaign of this shape whatever the stages do: the flow can be no
-faster than the baseline plus this (less what it runs on the second core).
+this scale — around tasks that return at once, importing none of the campaign's stages (only the
+reference list of prefectures, for their count). Its wall time is what Prefect costs a campaign of
+this shape whatever the stages do: the flow can be no faster than the baseline plus this (less
+what it runs on the second core).
 """
 
 from __future__ import annotations
