@@ -154,18 +154,25 @@ def _unreferenced(refs: list[Any], rest: list[Any] | None) -> list[Any]:
     return subs if rest is None else list(zip(subs, rest, strict=True))
 
 
-def _members(path: Path) -> list[tuple[str, str]]:
-    """(SHA-256, name as archived) of a file, or of each file of a CSV folder."""
+def _member_files(path: Path) -> list[tuple[Path, str]]:
+    """(file, name as archived) of a file, or of each file of a CSV folder."""
     if not path.is_dir():
-        return [(content_sha256(path), path.name)]
+        return [(path, path.name)]
     files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
-    return [(content_sha256(p), f"{path.name}/{p.name}") for p in files]
+    return [(p, f"{path.name}/{p.name}") for p in files]
 
 
 def _received_key(path: Path, setup: CampaignSetup) -> str | None:
-    """A file's submission key once it is archived under its name (else None: do the work)."""
+    """A file's submission key once it is archived under its name (else None: do the work).
+
+    A name the archive never received has nothing to find: no file is hashed for it (a campaign's
+    first run, where hashing each county file twice — here and in the cache key — cost the national
+    collect stage as much interpreter time as one more pass over the inbox)."""
     archive = context(setup).archive
-    if not all(archive.holds(sha, name) for sha, name in _members(path)):
+    members = _member_files(path)
+    if not all(archive.received_under(name) for _, name in members):
+        return None
+    if not all(archive.holds(content_sha256(file), name) for file, name in members):
         return None
     return submission_key(content_sha256(path), setup.year)
 

@@ -61,6 +61,7 @@ class Archive:
         self.manifest = self.root / MANIFEST
         self._entries: dict[tuple[str, str], SourceFile] = {}
         self._shas: set[str] = set()
+        self._names: set[str] = set()
         self._offset = 0  # bytes of the manifest already loaded
         # Tasks of one campaign archive files from several threads: one reader of the manifest at a time.
         self._lock = threading.RLock()
@@ -85,11 +86,18 @@ class Archive:
                 source = SourceFile(**{k: rec[k] for k in SourceFile.__dataclass_fields__})
                 self._entries.setdefault((source.sha256, source.name), source)
                 self._shas.add(source.sha256)
+                self._names.add(source.name)
 
     def seen(self, sha256: str) -> bool:
         """Whether these bytes were ever received (under any name)."""
         self._refresh()
         return sha256 in self._shas
+
+    def received_under(self, name: str) -> bool:
+        """Whether anything was ever received under this name (a cache asks before it hashes a file:
+        a name never received has nothing to find)."""
+        self._refresh()
+        return name in self._names
 
     def holds(self, sha256: str, name: str) -> bool:
         """Whether these bytes were received under this name and are still kept (a cache may skip

@@ -89,3 +89,47 @@ def test_a_batch_received_for_the_first_time_is_found_by_the_next_run(prefect_ap
         again = receive()
     assert again.name == "Cached"
     assert [s.sha256 for s in again.result()] == [s.sha256 for s in first.result()]
+
+
+def test_a_file_never_received_is_not_hashed_for_its_cache_key(tmp_path, monkeypatch) -> None:
+    """A campaign's first run: no county file is hashed to look for a result that cannot exist; once
+    archived under its name, the file (and each file of a CSV folder) is hashed and the key found."""
+    from datetime import date
+
+    from clustercert.samples import generate_bulk, generate_campaign
+    from clustercert.stages.context import context
+    from clustercert.stages.setup import CampaignSetup
+    from tasks import campaign as t
+
+    inbox = tmp_path / "inbox"
+    generate_campaign(inbox, year=2026, count=1)
+    generate_bulk(inbox, year=2026, submissions=1, enterprises_per_submission=5, fmt="csv", workers=1)
+    setup = CampaignSetup(
+        year=2026,
+        out=str(tmp_path / "out"),
+        as_of=date(2026, 7, 24),
+        inbox=str(inbox),
+        db_url=f"sqlite:///{tmp_path / 'registry.db'}",
+    )
+    workbook = next(p for p in inbox.iterdir() if p.suffix == ".xlsx")
+    folder = next(p for p in inbox.iterdir() if p.is_dir())
+    hashed: list[str] = []
+    real = t.content_sha256
+    monkeypatch.setattr(t, "content_sha256", lambda p: hashed.append(p.name) or real(p))
+
+    assert t._received_key(workbook, setup) is None
+    assert t._received_key(folder, setup) is None
+    assert hashed == []
+
+    archive = context(setup).archive
+    archive.store(workbook)
+    members = sorted(p for p in folder.iterdir() if p.is_file())
+    for member in members[:-1]:  # one file of the folder not archived yet: still nothing to find
+        archive.store(member, f"{folder.name}/{member.name}")
+    assert t._received_key(folder, setup) is None
+    assert hashed == []
+    archive.store(members[-1], f"{folder.name}/{members[-1].name}")
+
+    assert t._received_key(workbook, setup) == t.submission_key(real(workbook), 2026)
+    assert t._received_key(folder, setup) == t.submission_key(real(folder), 2026)
+    assert workbook.name in hashed and members[0].name in hashed

@@ -75,3 +75,14 @@ def test_rerun_of_a_submission_is_idempotent(tmp_path: Path) -> None:
     two = read_submission(folder, archive=Archive(tmp_path / "archive"))
     assert one.submission_id == two.submission_id and one.sources == two.sources
     assert len(lines(archive)) == 7
+
+
+def test_received_under_a_name(tmp_path: Path) -> None:
+    source = tmp_path / "a.csv"
+    source.write_bytes(b"x,y\n1,2\n")
+    archive = Archive(tmp_path / "archive")
+    assert not archive.received_under("a.csv")
+    archive.store(source)
+    assert archive.received_under("a.csv")
+    assert not archive.received_under("b.csv")
+    assert Archive(tmp_path / "archive").received_under("a.csv")  # from the manifest, in another instance
