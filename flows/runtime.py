@@ -198,37 +198,36 @@ def wait_until_recorded(timeout: float = 300.0, ids: Iterable[UUID] | None = Non
 def local_api(startup_timeout: int = 120) -> Iterator[str]:
     """The Prefect API this command uses: $PREFECT_API_URL when set, else a throw-away server.
 
-    The throw-away server is started here, before any flow, and its URL exported, so that every
-    process the run starts (a process pool, a Dask LocalCluster) records its task runs in the same
-    API instead of starting a server of its own. It stops when the block ends (or with its parent,
-    see `server_guard`).
+    The throw-away server is the one the command started before it imported Prefect
+    (`flows.throwaway_server.begin`), else one started here, before any flow; its URL is exported,
+    so that every process the run starts (a process pool, a Dask LocalCluster) records its task runs
+    in the same API instead of starting a server of its own. It stops when the block ends (or with
+    its parent, see `server_guard`).
     """
 
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    url = PREFECT_API_URL.value()  # the environment, prefect.toml, a profile or a test harness
-    if url:
-        yield url
-        return
-    from prefect.server.api.server import SubprocessASGIServer
+    from flows import throwaway_server
 
-    from flows.local_server import recorder_settings
-
-    for name, value in recorder_settings().items():  # the server subprocess inherits them
-        os.environ.setdefault(name, value)
-    server_guard.install()
-    server = SubprocessASGIServer()
-    server.start(timeout=startup_timeout)
-    os.environ["PREFECT_API_URL"] = server.api_url
+    server = throwaway_server.current()
+    if server is None:
+        url = PREFECT_API_URL.value()  # the environment, prefect.toml, a profile or a test harness
+        if url:
+            yield url
+            return
+        server = throwaway_server.begin()
+        if server is None:  # $PREFECT_API_URL was set after Prefect read its settings: that one
+            yield os.environ["PREFECT_API_URL"]
+            return
     quiet = _NoUiLinks()  # the throw-away server has no UI to link to
     logging.getLogger("prefect.flow_runs").addFilter(quiet)
     try:
+        server.wait_ready(startup_timeout)
         with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
             yield server.api_url
     finally:
         logging.getLogger("prefect.flow_runs").removeFilter(quiet)
-        os.environ.pop("PREFECT_API_URL", None)
-        server.stop()
+        throwaway_server.end()
 
 
 class _NoUiLinks(logging.Filter):

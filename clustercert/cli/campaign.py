@@ -206,14 +206,18 @@ def run_campaign(**params: Any) -> dict[str, Any]:
         # imported here, while a server starts and the county files are read (`expectations.gx_helper`)
         gx_helper.start()
     try:
-        from flows.runtime import local_api
-        from flows.yearly_campaign import CampaignRefused, run_locally
+        from flows import throwaway_server
 
-        try:
-            with local_api():
-                return run_locally(**params)
-        except CampaignRefused as exc:
-            raise CommandRefused(str(exc), 1) from None
+        # without a Prefect API, the throw-away server boots from now on, while Prefect is imported
+        with throwaway_server.booting():
+            from flows.runtime import local_api
+            from flows.yearly_campaign import CampaignRefused, run_locally
+
+            try:
+                with local_api():
+                    return run_locally(**params)
+            except CampaignRefused as exc:
+                raise CommandRefused(str(exc), 1) from None
     finally:
         gx_helper.stop()
 
@@ -221,12 +225,15 @@ def run_campaign(**params: Any) -> dict[str, Any]:
 def run_stage(name: str, **params: Any) -> dict[str, Any]:
     """One stage alone (its own flow run), then the same wait for a complete Prefect record."""
     from clustercert.cli import CommandRefused
-    from flows.campaign_stages import STAGE_FLOWS
-    from flows.runtime import local_api, wait_until_recorded
+    from flows import throwaway_server
 
-    with local_api():
-        state = STAGE_FLOWS[name](**params, return_state=True)
-        wait_until_recorded()
+    with throwaway_server.booting():  # boots while Prefect and the stage's flow are imported
+        from flows.campaign_stages import STAGE_FLOWS
+        from flows.runtime import local_api, wait_until_recorded
+
+        with local_api():
+            state = STAGE_FLOWS[name](**params, return_state=True)
+            wait_until_recorded()
     if not state.is_completed():
         raise CommandRefused(state.message or f"{name} did not complete", 1)
     return state.result()

@@ -119,6 +119,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     national.set_defaults(handler=run_national)
 
 
+def _api_first() -> None:
+    """Without a Prefect API, the throw-away server boots from now on, while the command imports
+    Prefect and its flow (`flows.throwaway_server`); `_run`'s `local_api` waits for it and stops it."""
+    from flows import throwaway_server
+
+    throwaway_server.begin()
+
+
 def _run(
     flow: Callable[..., Mapping[str, Any]], lines: Callable[[Mapping[str, Any]], list[str]], **kw: Any
 ) -> int:
@@ -126,7 +134,7 @@ def _run(
 
     from flows.runtime import local_api, wait_until_recorded
 
-    with local_api():
+    with local_api():  # on the throw-away server `_api_first` started, if it did
         try:
             result = flow(**kw)
         except FailedRun as stopped:  # the flow found it cannot run (flows.management_artifacts.stop_run)
@@ -145,9 +153,11 @@ def _archive(args: argparse.Namespace) -> str:
 
 
 def run_monitor(args: argparse.Namespace) -> int:
+    _folder(args.inbox, "--inbox")
+    overrides = _overrides(args)
+    _api_first()  # after the checks of the command line: a refused command starts no server
     from flows.monitoring_report import monitoring_report
 
-    _folder(args.inbox, "--inbox")
     return _run(
         monitoring_report,
         lambda r: [
@@ -163,15 +173,17 @@ def run_monitor(args: argparse.Namespace) -> int:
         report_year=args.year,
         db_url=args.db,
         archive=_archive(args),
-        overrides=_overrides(args),
+        overrides=overrides,
     )
 
 
 def run_expiry(args: argparse.Namespace) -> int:
-    from flows.expiry_check import expiry_check
-
     _folder(args.inbox, "--inbox")
     status = ("valid", "expiring_90", "expiring_30", "expired_in_window", "expired_no_review", "under_review")
+    overrides = _overrides(args)
+    _api_first()  # after the checks of the command line: a refused command starts no server
+    from flows.expiry_check import expiry_check
+
     return _run(
         expiry_check,
         lambda r: [
@@ -185,14 +197,16 @@ def run_expiry(args: argparse.Namespace) -> int:
         db_url=args.db,
         archive=_archive(args),
         engine=args.engine,
-        overrides=_overrides(args),
+        overrides=overrides,
     )
 
 
 def run_changes(args: argparse.Namespace) -> int:
+    _folder(args.inbox, "--inbox")
+    overrides = _overrides(args)
+    _api_first()  # after the checks of the command line: a refused command starts no server
     from flows.change_filings import change_filings
 
-    _folder(args.inbox, "--inbox")
     return _run(
         change_filings,
         lambda r: [
@@ -205,18 +219,20 @@ def run_changes(args: argparse.Namespace) -> int:
         out=args.out,
         as_of=args.as_of,
         db_url=args.db,
-        overrides=_overrides(args),
+        overrides=overrides,
     )
 
 
 def run_revocations(args: argparse.Namespace) -> int:
-    from flows.revocation_triggers import revocation_triggers
-
     _folder(args.inbox, "--inbox")
     if args.decisions is not None and not Path(args.decisions).is_file():
         raise UsageError(f"--decisions: no such file: {args.decisions}")
     if args.decisions and args.interactive:
         raise UsageError("--decisions and --interactive exclude each other")
+    overrides = _overrides(args)
+    _api_first()  # after the checks of the command line: a refused command starts no server
+    from flows.revocation_triggers import revocation_triggers
+
     return _run(
         revocation_triggers,
         lambda r: [
@@ -231,12 +247,15 @@ def run_revocations(args: argparse.Namespace) -> int:
         decisions=args.decisions,
         interactive=args.interactive,
         db_url=args.db,
-        overrides=_overrides(args),
+        overrides=overrides,
     )
 
 
 def run_national(args: argparse.Namespace) -> int:
     from clustercert.stages.national import NATIONAL_POLICY
+
+    overrides = _overrides(args, NATIONAL_POLICY)
+    _api_first()  # after the checks of the command line: a refused command starts no server
     from flows.national_recommendation import national_recommendation
 
     return _run(
@@ -248,5 +267,5 @@ def run_national(args: argparse.Namespace) -> int:
         out=args.out,
         as_of=args.as_of,
         db_url=args.db,
-        overrides=_overrides(args, NATIONAL_POLICY),
+        overrides=overrides,
     )
