@@ -123,16 +123,19 @@ def run_baseline_on_openpyxl(inbox: Path, out: Path, db_url: str) -> dict[str, f
 def run_flow(
     inbox: Path, out: Path, db_url: str, files_per_task: int | None = None, engine: str = "gx"
 ) -> dict[str, float]:
-    """The flow as `clustercert campaign` runs it: the GX helper started before Prefect is imported."""
+    """The flow as `clustercert campaign` runs it: the GX helper (and, without a server, the
+    throw-away one) started before Prefect is imported."""
     from expectations import gx_helper
+    from flows import throwaway_server
 
     if gx_helper.wanted(engine):
         gx_helper.start()
     try:
-        from flows.runtime import local_api
+        with throwaway_server.booting():
+            from flows.runtime import local_api
 
-        with local_api():
-            return _timed_flow(inbox, out, db_url, files_per_task, engine)
+            with local_api():
+                return _timed_flow(inbox, out, db_url, files_per_task, engine)
     finally:
         gx_helper.stop()
 
