@@ -209,7 +209,11 @@ def local_api(startup_timeout: int = 120) -> Iterator[str]:
 
     from flows import throwaway_server
 
+    global _throwaway_in_use
     server = throwaway_server.current()
+    if server is not None and _throwaway_in_use:  # inside a block that runs on it already
+        yield server.api_url
+        return
     if server is None:
         url = PREFECT_API_URL.value()  # the environment, prefect.toml, a profile or a test harness
         if url:
@@ -221,13 +225,18 @@ def local_api(startup_timeout: int = 120) -> Iterator[str]:
             return
     quiet = _NoUiLinks()  # the throw-away server has no UI to link to
     logging.getLogger("prefect.flow_runs").addFilter(quiet)
+    _throwaway_in_use = True
     try:
         server.wait_ready(startup_timeout)
         with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
             yield server.api_url
     finally:
+        _throwaway_in_use = False
         logging.getLogger("prefect.flow_runs").removeFilter(quiet)
         throwaway_server.end()
+
+
+_throwaway_in_use = False  # a `local_api` block runs on the throw-away server (it stops it at its end)
 
 
 class _NoUiLinks(logging.Filter):

@@ -26,7 +26,7 @@ prepare()
 from flows import throwaway_server
 started = throwaway_server.begin()
 assert started is not None
-from flows.runtime import local_api
+from flows.runtime import local_api, wait_until_recorded
 from prefect import flow
 
 @flow(name="throwaway-check")
@@ -36,6 +36,7 @@ def check() -> int:
 with local_api() as url:
     assert url == started.api_url, (url, started.api_url)
     assert check() == 1
+    wait_until_recorded()  # as every command does before its server stops
     print("server modules here:", "prefect.server.api.server" in sys.modules, flush=True)
     print("flow ran on", url, flush=True)
     if sys.argv[1] == "stay":
@@ -133,3 +134,30 @@ print(throwaway_server.begin(), os.environ.get("PREFECT_API_URL"), flush=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.strip() == "None None", done.stdout
     assert time.monotonic() - started < 30
+
+
+NESTED = """
+from clustercert.environment import prepare
+prepare()
+from flows import throwaway_server
+throwaway_server.begin()
+from flows.runtime import local_api
+from prefect.client.orchestration import get_client
+with local_api() as outer:
+    with local_api() as inner:
+        assert inner == outer
+    with get_client(sync_client=True) as client:  # the inner block's end left the server running
+        client.hello()
+    print("still up", flush=True)
+print("stopped:", throwaway_server.current() is None, flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_a_block_inside_another_leaves_the_server_to_the_outer_one(tmp_path: Path) -> None:
+    env = clean_env(CLUSTERCERT_VAR=str(tmp_path / "var"), PYTHONPATH=str(REPO))
+    done = subprocess.run(
+        [sys.executable, "-c", NESTED], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=180
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "still up" in done.stdout and "stopped: True" in done.stdout, done.stdout + done.stderr
