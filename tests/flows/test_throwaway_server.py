@@ -5,9 +5,11 @@ Prefect's own server command, no server modules in the command's process, gone w
 from __future__ import annotations
 
 import os
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -74,6 +76,33 @@ def test_the_server_command_is_prefects_own() -> None:
     assert seen == [throwaway_server.uvicorn_argv(8765)]
 
 
+def _lines_until(proc: subprocess.Popen[str], text: str, timeout: float) -> list[str]:
+    """The process's lines of output up to the first that holds `text` (what came, if it ends or
+    `timeout` seconds pass first): never blocks on a process that goes on running."""
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            line = lines.get(timeout=left)
+        except queue.Empty:
+            break
+        if line is None:
+            break
+        seen.append(line)
+        if text in line:
+            break
+    return seen or [""]
+
+
 def _run(tmp_path: Path, mode: str) -> subprocess.Popen[str]:
     env = clean_env(CLUSTERCERT_VAR=str(tmp_path / "var"), PYTHONPATH=str(REPO))
     return subprocess.Popen(
@@ -102,9 +131,8 @@ def test_a_command_runs_its_flow_on_it_and_stops_it(tmp_path: Path) -> None:
 def test_it_dies_with_the_command_on_sigkill(tmp_path: Path) -> None:
     proc = _run(tmp_path, "stay")
     try:
-        assert proc.stdout is not None
-        lines = [proc.stdout.readline() for _ in range(2)]
-        assert "flow ran on" in lines[1], "".join(lines) + proc.stdout.read()
+        lines = _lines_until(proc, "flow ran on", timeout=180)
+        assert "flow ran on" in lines[-1], "".join(lines)
         servers = _guarded_servers(proc.pid)
         assert servers, "the throw-away server was not started through the guard"
         proc.kill()
