@@ -39,6 +39,11 @@ def _guarded_servers(parent: int) -> list[int]:
     return found
 
 
+def _gone(pids: list[int], timeout: float = 15) -> bool:
+    """Whether every process of `pids` has ended within `timeout` seconds."""
+    return _wait(lambda: not any(Path(f"/proc/{pid}").exists() for pid in pids), timeout)
+
+
 def _wait(predicate, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -71,9 +76,7 @@ def test_server_dies_with_its_parent_on_sigkill(tmp_path, whole_group):
         else:
             proc.kill()
         proc.wait(timeout=10)
-        assert _wait(lambda: not any(Path(f"/proc/{pid}").exists() for pid in servers), 15), (
-            f"server processes {servers} outlived their parent"
-        )
+        assert _gone(servers), f"server processes {servers} outlived their parent"
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)

@@ -17,7 +17,7 @@ import pytest
 
 from flows import throwaway_server
 from flows.local_server import clean_env
-from tests.flows.test_server_guard import _guarded_servers, _wait
+from tests.flows.test_server_guard import _gone, _guarded_servers
 
 REPO = Path(__file__).parents[2]
 
@@ -137,9 +137,7 @@ def test_it_dies_with_the_command_on_sigkill(tmp_path: Path) -> None:
         assert servers, "the throw-away server was not started through the guard"
         proc.kill()
         proc.wait(timeout=10)
-        assert _wait(lambda: not any(Path(f"/proc/{pid}").exists() for pid in servers), 15), (
-            f"server processes {servers} outlived their command"
-        )
+        assert _gone(servers), f"server processes {servers} outlived their command"
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
