@@ -27,7 +27,10 @@ from pathlib import Path
 
 # What Prefect's SubprocessASGIServer sets for its server (`_run_uvicorn_command`, Prefect 3.9)
 SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
-PORT_IN_USE = 3  # uvicorn's exit code when another process took the port meanwhile
+# uvicorn's exit code when it cannot start — another process took the port meanwhile (Prefect then
+# starts it again on another), or the app itself failed (its database): started again at most so often
+STARTUP_FAILED = 3
+RESTARTS = 2
 POLL_SECONDS = 0.1
 
 _current: ThrowawayServer | None = None
@@ -85,12 +88,15 @@ class ThrowawayServer:
 
     def wait_ready(self, timeout: float) -> None:
         """Return once the server answers its health check; `ServerFailed` if it exits or does not
-        answer within `timeout` seconds. A port taken meanwhile: started again on another."""
+        answer within `timeout` seconds. One that could not start (a port taken meanwhile) is
+        started again on another port, `RESTARTS` times at most."""
         deadline = time.monotonic() + timeout
+        restarts = RESTARTS
         while time.monotonic() < deadline:
             assert self.process is not None
             code = self.process.poll()
-            if code == PORT_IN_USE:
+            if code == STARTUP_FAILED and restarts:
+                restarts -= 1
                 self.launch()
                 continue
             if code is not None:

@@ -187,3 +187,23 @@ def test_a_block_inside_another_leaves_the_server_to_the_outer_one(tmp_path: Pat
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "still up" in done.stdout and "stopped: True" in done.stdout, done.stdout + done.stderr
+
+
+def test_a_server_that_cannot_start_is_tried_again_on_another_port_then_given_up(monkeypatch) -> None:
+    """uvicorn exits with 3 when it cannot start: a port taken meanwhile is worth another try, a
+    broken app (its database) is not worth waiting the whole startup timeout for."""
+    launched: list[int] = []
+
+    def launch(self: throwaway_server.ThrowawayServer) -> None:
+        launched.append(1)
+        self.port = 1
+        self.process = subprocess.Popen([sys.executable, "-c", "import sys; sys.exit(3)"])
+
+    monkeypatch.setattr(throwaway_server.ThrowawayServer, "launch", launch)
+    server = throwaway_server.ThrowawayServer()
+    server.launch()
+    started = time.monotonic()
+    with pytest.raises(throwaway_server.ServerFailed, match="code 3"):
+        server.wait_ready(timeout=60)
+    assert len(launched) == 1 + throwaway_server.RESTARTS
+    assert time.monotonic() - started < 30
