@@ -25,6 +25,11 @@ OFFLINE = {
 }
 
 
+class EnvironmentFailed(RuntimeError):
+    """What a command needs around it could not be had (its throw-away Prefect server did not
+    start): the command says so in one line and exits 1."""
+
+
 TASK_RUNNER_ENV = "CLUSTERCERT_TASK_RUNNER"  # thread (default) | process | dask
 
 

@@ -25,6 +25,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from clustercert.environment import EnvironmentFailed
+
 # What Prefect's SubprocessASGIServer sets for its server (`_run_uvicorn_command`, Prefect 3.9)
 SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
 # uvicorn's exit code when it cannot start — another process took the port meanwhile (Prefect then
@@ -36,7 +38,7 @@ POLL_SECONDS = 0.1
 _current: ThrowawayServer | None = None
 
 
-class ServerFailed(RuntimeError):
+class ServerFailed(EnvironmentFailed):
     """The throw-away server exited, or did not answer in time."""
 
 

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from clustercert.environment import prepare
+from clustercert.environment import EnvironmentFailed, prepare
 
 COMMAND_MODULES = (
     "clustercert.cli.intake",
@@ -54,6 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandRefused as exc:
         print(f"clustercert {args.command}: {exc}", file=sys.stderr)
         return exc.exit_code
+    except EnvironmentFailed as exc:
+        print(f"clustercert {args.command}: {exc}", file=sys.stderr)
+        return 1
     except BrokenPipeError:  # the reader left (`| head`): the rest of the output goes nowhere
         import os
 

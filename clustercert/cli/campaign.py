@@ -216,7 +216,7 @@ def run_campaign(**params: Any) -> dict[str, Any]:
             try:
                 with local_api():
                     return run_locally(**params)
-            except (CampaignRefused, throwaway_server.ServerFailed) as exc:
+            except CampaignRefused as exc:
                 raise CommandRefused(str(exc), 1) from None
     finally:
         gx_helper.stop()
@@ -231,12 +231,9 @@ def run_stage(name: str, **params: Any) -> dict[str, Any]:
         from flows.campaign_stages import STAGE_FLOWS
         from flows.runtime import local_api, wait_until_recorded
 
-        try:
-            with local_api():
-                state = STAGE_FLOWS[name](**params, return_state=True)
-                wait_until_recorded()
-        except throwaway_server.ServerFailed as exc:
-            raise CommandRefused(str(exc), 1) from None
+        with local_api():
+            state = STAGE_FLOWS[name](**params, return_state=True)
+            wait_until_recorded()
     if not state.is_completed():
         raise CommandRefused(state.message or f"{name} did not complete", 1)
     return state.result()

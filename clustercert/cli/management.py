@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from clustercert.cli import CommandRefused, UsageError
+from clustercert.cli import UsageError
 from clustercert.cli.common import add_as_of, add_db
 
 DEFAULT_OUT = "out/management"
@@ -132,23 +132,19 @@ def _run(
 ) -> int:
     from prefect.exceptions import FailedRun
 
-    from flows import throwaway_server
     from flows.runtime import local_api, wait_until_recorded
 
-    try:
-        with local_api():  # on the throw-away server `_api_first` started, if it did
-            try:
-                result = flow(**kw)
-            except FailedRun as stopped:  # the flow found it cannot run (flows.management_artifacts.stop_run)
-                wait_until_recorded()
-                print(f"未执行 not run: {stopped}", file=sys.stderr)
-                return 2
-            for line in lines(result):
-                print(line)
-            print(f"报告 report: {result['report']}")
+    with local_api():  # on the throw-away server `_api_first` started, if it did
+        try:
+            result = flow(**kw)
+        except FailedRun as stopped:  # the flow found it cannot run (flows.management_artifacts.stop_run)
             wait_until_recorded()
-    except throwaway_server.ServerFailed as exc:
-        raise CommandRefused(str(exc), 1) from None
+            print(f"未执行 not run: {stopped}", file=sys.stderr)
+            return 2
+        for line in lines(result):
+            print(line)
+        print(f"报告 report: {result['report']}")
+        wait_until_recorded()
     return 1 if result.get("input_errors") else 0
 
 
